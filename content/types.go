@@ -1,0 +1,110 @@
+// Package content holds everything Letdown says, as data: guidance steps,
+// triage questions, red-flag rules, command help and the evidence behind each
+// tip. Catalogs are YAML files under a language folder (en/…), embedded into
+// the binary and read through fs.FS so tests can hand in an fstest.MapFS.
+package content
+
+// Catalog is the whole text of the bot in one language.
+type Catalog struct {
+	Lang      string
+	Messages  map[string]string // fixed phrases the dialog needs, by id (see RequiredMessages)
+	Commands  []Command         // in the order /help lists them
+	Questions []Question        // triage questions, by id
+	Start     string            // id of the first step of the guidance walk
+	Steps     []Step            // guidance steps; the walk follows Step.Next from Start
+	RedFlags  []RedFlag         // checked before any tip and on every typed message
+	Sources   map[string]Source // citations, by id
+}
+
+// Command is one slash command as /help and the platforms' command menus show it.
+type Command struct {
+	Name    string `yaml:"name"`    // without the slash: "start"
+	Summary string `yaml:"summary"` // one line for the menu (Telegram allows 256 characters)
+	Help    string `yaml:"help"`    // what /help says about it
+}
+
+// Question is a triage question answered with buttons.
+type Question struct {
+	ID      string   `yaml:"id"`
+	Text    string   `yaml:"text"`
+	More    string   `yaml:"more"` // optional: why the bot asks
+	Options []Option `yaml:"options"`
+}
+
+// Option is one answer button of a Question. Value is what the dialog switches on.
+type Option struct {
+	Label string `yaml:"label"`
+	Value string `yaml:"value"`
+}
+
+// Step is one piece of guidance: one message, with more detail and the
+// evidence a tap away.
+type Step struct {
+	ID      string   `yaml:"id"`
+	Phase   string   `yaml:"phase"` // one of Phases
+	Title   string   `yaml:"title"`
+	Text    string   `yaml:"text"`    // the first message: reads in about ten seconds
+	More    string   `yaml:"more"`    // "Tell me more": how to do it
+	Why     string   `yaml:"why"`     // "Why?": the evidence in plain words; says so when it is thin
+	Sources []string `yaml:"sources"` // ids into Catalog.Sources; at least one
+	Weak    bool     `yaml:"weak"`    // the evidence is thin
+	// For limits the step to one way of expressing: "pump" or "hand"
+	// (someone who does both sees both). Empty means everyone.
+	For string `yaml:"for"`
+	// Tried names what the step is about when triage asks whether she already
+	// tried it ("warm_compress" or "skin_to_skin"); such a step is skipped then.
+	Tried string `yaml:"tried"`
+	// AvoidWithMastitis marks heat, deep massage and extra or power pumping:
+	// skipped once she reports signs of mastitis.
+	AvoidWithMastitis bool `yaml:"avoid_with_mastitis"`
+	// OnlyWithMastitis marks advice meant for the mastitis path alone.
+	OnlyWithMastitis bool `yaml:"only_with_mastitis"`
+	// Next is the id of the step after this one; empty ends the walk.
+	Next string `yaml:"next"`
+}
+
+// RedFlag is a sign that stops the tips and refers her elsewhere.
+type RedFlag struct {
+	ID    string `yaml:"id"`
+	Level string `yaml:"level"` // one of Levels
+	// Label is the button text in the safety check before tips. Empty keeps
+	// the rule to typed phrases only.
+	Label string `yaml:"label"`
+	// Phrases are lower-case words or phrases that trigger the rule when she
+	// types them at any point.
+	Phrases []string `yaml:"phrases"`
+	// Negatable rules are not triggered when a phrase follows a negation
+	// ("no fever"). Emergency rules are never negatable.
+	Negatable bool     `yaml:"negatable"`
+	Reply     string   `yaml:"reply"` // the referral: what to do, and who to contact
+	Sources   []string `yaml:"sources"`
+	// Mastitis changes the advice afterwards: no heat, no deep massage, no
+	// extra or power pumping.
+	Mastitis bool `yaml:"mastitis"`
+}
+
+// Source is one citation.
+type Source struct {
+	ID   string `yaml:"id"`
+	Cite string `yaml:"cite"` // author, year, journal or publisher
+	Note string `yaml:"note"` // optional: what kind of evidence it is
+}
+
+// Phases of the guidance walk, in the order it visits them.
+var Phases = []string{"comfort", "letdown", "technique", "plan", "support"}
+
+// Levels of red flags, most urgent first.
+const (
+	LevelEmergency = "emergency" // call emergency services now
+	LevelToday     = "today"     // see a doctor or midwife today
+	LevelSoon      = "soon"      // see a lactation consultant or clinician
+)
+
+// Limits every catalog must respect.
+const (
+	MaxMessage = 4096 // Telegram's limit for one message's text
+	MaxLabel   = 64   // a button label; Slack allows 75
+	// MaxID keeps ids short so button data such as "1:step:next:<id>" fits
+	// Telegram's 64 bytes of callback_data.
+	MaxID = 32
+)
