@@ -1,0 +1,172 @@
+package dialog
+
+import (
+	"strings"
+)
+
+// buttonVersion prefixes all button data. Data with another prefix comes
+// from an older build (or was forged) and is answered as an expired button.
+const buttonVersion = "1"
+
+// data builds button data: "1:action:arg…". Ids are at most content.MaxID
+// bytes, so the longest ("1:w:next:<id>") stays well inside Telegram's 64.
+func data(parts ...string) string {
+	return buttonVersion + ":" + strings.Join(parts, ":")
+}
+
+// button handles a pressed button. Anything that does not fit the current
+// state is answered as expired, never as an error.
+func (t *turn) button(raw string) {
+	parts := strings.Split(raw, ":")
+	if len(parts) < 2 || len(parts) > 4 || parts[0] != buttonVersion {
+		t.expired()
+		return
+	}
+	if t.st.Name == stateNew && parts[1] != "rf" && parts[1] != "forget" {
+		// Buttons from before /forget, or from a chat she never started here.
+		t.begin(true)
+		return
+	}
+	args := parts[2:]
+	arg := func(i int) string {
+		if i < len(args) {
+			return args[i]
+		}
+		return ""
+	}
+	switch parts[1] {
+	case "rf":
+		// A red flag is honoured whatever message its button was on.
+		if f, ok := t.d.flags[arg(0)]; ok && f.Label != "" && len(args) == 1 {
+			t.redFlag(f)
+			return
+		}
+	case "clear":
+		if t.st.Name == stateScreen && len(args) == 0 {
+			t.move("clear")
+			t.say(t.d.msg("screen_clear"))
+			t.prompt()
+			return
+		}
+	case "a":
+		if len(args) == 2 && askStates[t.st.Name] == arg(0) && t.d.hasOption(arg(0), arg(1)) {
+			t.answer(arg(0), arg(1))
+			return
+		}
+	case "w":
+		if s := t.currentStep(); s != nil && len(args) == 2 && arg(1) == s.ID {
+			t.walk(arg(0), s)
+			return
+		}
+	case "stop":
+		if len(args) == 0 && t.canStop() {
+			t.move("stop")
+			t.prompt()
+			return
+		}
+	case "go":
+		if len(args) == 0 {
+			t.resume()
+			return
+		}
+	case "safe":
+		if len(args) == 0 && t.st.Name == stateCrisis {
+			t.move("safe")
+			t.prompt()
+			return
+		}
+	case "restart":
+		if len(args) == 0 && (t.st.Name == stateDone || t.st.Name == stateStopped) {
+			t.begin(false)
+			return
+		}
+	case "forget":
+		switch {
+		case len(args) != 1:
+		case arg(0) == "yes":
+			t.out.Forget = true
+			t.st = Initial()
+			t.say(t.d.msg("forget_done"))
+			return
+		case arg(0) == "no":
+			t.say(t.d.msg("forget_kept"))
+			t.prompt()
+			return
+		}
+	}
+	t.expired()
+}
+
+// resume continues after a referral: from the safety check on to the
+// questions, from anywhere else back where she was.
+func (t *turn) resume() {
+	switch t.st.Name {
+	case stateNew:
+		t.begin(true)
+	case stateScreen:
+		t.move("clear")
+		t.prompt()
+	default:
+		t.prompt()
+	}
+}
+
+func (d *Dialog) hasOption(question, value string) bool {
+	q, ok := d.questions[question]
+	if !ok {
+		return false
+	}
+	for _, o := range q.Options {
+		if o.Value == value {
+			return true
+		}
+	}
+	return false
+}
+
+// answer records a triage answer and moves to the next question, or into
+// the walk once triage is complete.
+func (t *turn) answer(question, value string) {
+	d := &t.st.Data
+	switch question {
+	case "method":
+		d.Method = value
+		if value == "hand" {
+			t.move("expresses")
+		} else {
+			t.move("pumps")
+		}
+	case "double":
+		d.Double = value == "double"
+		t.move("expresses")
+	case "steady":
+		d.Steady = value
+		t.move("steady")
+	case "amount":
+		d.Amount = value
+		t.move("amount")
+	case "time":
+		d.Time = value
+		if d.expressingWell() {
+			t.move("well")
+			t.say(t.d.msg("going_well"))
+			t.startWalk(t.d.firstOfPhase(*d, "plan"))
+			return
+		}
+		t.move("struggling")
+	case "tried":
+		switch value {
+		case "both":
+			d.Tried = []string{"warm_compress", "skin_to_skin"}
+		case "neither":
+			d.Tried = nil
+		default:
+			d.Tried = []string{value}
+		}
+		t.move("guide")
+		t.say(t.d.msg("walk_intro"))
+		t.startWalk(t.d.nextStep(*d, t.d.cat.Start, true))
+		return
+	}
+	t.prompt()
+}

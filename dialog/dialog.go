@@ -1,0 +1,290 @@
+package dialog
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/letdownbot/letdown/content"
+)
+
+// Dialog runs conversations against one content catalog. It keeps no
+// per-conversation state, so one Dialog serves every conversation at once.
+type Dialog struct {
+	cat       *content.Catalog
+	steps     map[string]*content.Step
+	questions map[string]*content.Question
+	flags     map[string]*content.RedFlag
+	commands  map[string]bool
+}
+
+// New returns a Dialog speaking the catalog, which must have passed
+// content validation (content.Load does that).
+func New(cat *content.Catalog) *Dialog {
+	d := &Dialog{
+		cat:       cat,
+		steps:     make(map[string]*content.Step, len(cat.Steps)),
+		questions: make(map[string]*content.Question, len(cat.Questions)),
+		flags:     make(map[string]*content.RedFlag, len(cat.RedFlags)),
+		commands:  make(map[string]bool, len(cat.Commands)),
+	}
+	for i := range cat.Steps {
+		d.steps[cat.Steps[i].ID] = &cat.Steps[i]
+	}
+	for i := range cat.Questions {
+		d.questions[cat.Questions[i].ID] = &cat.Questions[i]
+	}
+	for i := range cat.RedFlags {
+		d.flags[cat.RedFlags[i].ID] = &cat.RedFlags[i]
+	}
+	for _, c := range cat.Commands {
+		d.commands[c.Name] = true
+	}
+	return d
+}
+
+// Catalog returns the catalog the dialog speaks.
+func (d *Dialog) Catalog() *content.Catalog { return d.cat }
+
+// Step runs one turn: from state st, given what she did, it returns her new
+// state, the replies to send (at least one) and what else the turn did.
+// It is pure: no I/O, no clock but now, no randomness.
+func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcome) {
+	t := &turn{d: d}
+	var moved bool
+	t.st, moved = d.migrate(st)
+	if moved {
+		t.say(d.msg("updated"))
+	}
+	switch {
+	case in.Command != "":
+		t.command(strings.ToLower(in.Command))
+	case in.Button != "":
+		t.button(in.Button)
+	case in.NonText != "":
+		t.reply(d.msg("non_text"), t.currentButtons())
+	default:
+		t.text(in.Text)
+	}
+	return t.st, t.replies, t.out
+}
+
+// Initial is the state of a conversation never seen before.
+func Initial() State { return State{Version: SchemaVersion, Name: stateNew} }
+
+// Valid reports whether st is a state this build can continue from as it is.
+func (d *Dialog) Valid(st State) bool {
+	if st.Version != SchemaVersion || !knownState(st.Name) {
+		return false
+	}
+	if st.Name == stateWalk {
+		_, ok := d.steps[st.Data.Step]
+		return ok
+	}
+	return true
+}
+
+// migrate brings a stored state up to this build. An old version, a state
+// name that no longer exists or a walk step that was removed all land
+// somewhere sensible; moved reports that she should be told.
+func (d *Dialog) migrate(st State) (_ State, moved bool) {
+	if st.Name == "" && st.Version == 0 {
+		return Initial(), false
+	}
+	if d.Valid(st) {
+		return st, false
+	}
+	// Version 1 is the first schema: there is nothing older to convert.
+	// Whatever cannot be read goes back to the safety check, keeping only
+	// what is safe to keep; a walk whose step vanished resumes at the start
+	// of the walk with her answers intact.
+	if st.Version == SchemaVersion && st.Name == stateWalk {
+		if first := d.nextStep(st.Data, d.cat.Start, true); first != "" {
+			st.Data.Step = first
+			return st, true
+		}
+	}
+	return State{Version: SchemaVersion, Name: stateScreen, Data: Data{Lang: st.Data.Lang}}, true
+}
+
+func (d *Dialog) msg(id string) string { return d.cat.Messages[id] }
+
+// turn gathers the effects of one Step.
+type turn struct {
+	d       *Dialog
+	st      State
+	replies []Reply
+	out     Outcome
+}
+
+func (t *turn) say(text string) { t.reply(text, nil) }
+
+func (t *turn) reply(text string, buttons []Button) {
+	t.replies = append(t.replies, Reply{Text: text, Buttons: buttons})
+}
+
+// move fires an FSM event. The table in fsm.go allows every move this file
+// makes; a refusal would be a bug, and is answered by going back to the
+// safety check rather than leaving her stuck.
+func (t *turn) move(event string) {
+	next, err := fire(t.st.Name, event)
+	if err != nil {
+		next = stateScreen
+	}
+	t.st.Name = next
+}
+
+func (t *turn) command(cmd string) {
+	d := t.d
+	switch cmd {
+	case "start":
+		t.begin(true)
+	case "restart":
+		t.say(d.msg("restart"))
+		t.begin(false)
+	case "help":
+		t.reply(t.helpText(), t.currentButtons())
+	case "why":
+		if s := t.currentStep(); s != nil {
+			t.reply(d.whyText(s), t.walkButtons(s, "why"))
+			return
+		}
+		t.reply(d.sourcesText(), t.currentButtons())
+	case "stop":
+		t.reply(d.msg("stop_reminders"), t.currentButtons())
+	case "forget":
+		t.reply(d.msg("forget_confirm"), []Button{
+			{Label: d.msg("btn_forget_yes"), Data: data("forget", "yes")},
+			{Label: d.msg("btn_forget_no"), Data: data("forget", "no")},
+		})
+	default:
+		if d.commands[cmd] {
+			t.reply(d.msg("not_yet"), t.currentButtons())
+			return
+		}
+		t.out.Fallback = true
+		t.reply(d.msg("unknown_command"), t.currentButtons())
+	}
+}
+
+// begin starts the conversation over at the safety check, keeping only her
+// language.
+func (t *turn) begin(welcome bool) {
+	t.st = State{Version: SchemaVersion, Name: t.st.Name, Data: Data{Lang: t.st.Data.Lang}}
+	t.move("start")
+	if welcome {
+		t.say(t.d.msg("welcome"))
+	}
+	t.prompt()
+}
+
+func (t *turn) text(text string) {
+	if f := t.d.redFlagIn(text); f != nil {
+		t.redFlag(f)
+		return
+	}
+	if t.st.Name == stateNew {
+		t.begin(true)
+		return
+	}
+	if data, ok := matchLabel(text, t.currentButtons()); ok {
+		t.button(data)
+		return
+	}
+	if t.st.Name == stateCrisis {
+		// Whatever she writes now, the emergency help comes first again.
+		t.prompt()
+		return
+	}
+	t.out.Fallback = true
+	t.reply(t.d.msg("fallback"), t.currentButtons())
+}
+
+func (t *turn) redFlag(f *content.RedFlag) {
+	d := t.d
+	t.out.RedFlag = f.ID
+	if f.Level == content.LevelEmergency {
+		t.move("alarm")
+		t.reply(f.Reply, []Button{{Label: d.msg("btn_safe"), Data: data("safe")}})
+		return
+	}
+	if t.st.Name == stateCrisis {
+		t.reply(f.Reply, []Button{{Label: d.msg("btn_safe"), Data: data("safe")}})
+		return
+	}
+	text := f.Reply
+	if f.Mastitis && !t.st.Data.Mastitis {
+		t.st.Data.Mastitis = true
+		text += "\n\n" + d.msg("mastitis_note")
+		// The tip on screen may be one she should now avoid.
+		if s := t.currentStep(); s != nil && !t.st.Data.wants(s) {
+			t.advance()
+			if t.st.Name != stateWalk {
+				t.say(text)
+				return
+			}
+		}
+	}
+	text += "\n\n" + d.msg("referral_next")
+	buttons := []Button{{Label: d.msg("btn_continue"), Data: data("go")}}
+	if t.canStop() {
+		buttons = append(buttons, Button{Label: d.msg("btn_stop"), Data: data("stop")})
+	}
+	t.reply(text, buttons)
+}
+
+// currentStep is the guidance step on screen, or nil outside the walk.
+func (t *turn) currentStep() *content.Step {
+	if t.st.Name != stateWalk {
+		return nil
+	}
+	return t.d.steps[t.st.Data.Step]
+}
+
+func (t *turn) canStop() bool {
+	_, err := fire(t.st.Name, "stop")
+	return err == nil && t.st.Name != stateStopped
+}
+
+// expired answers a button that does not fit where she is now: a stale
+// message, a double tap, or forged data.
+func (t *turn) expired() {
+	t.say(t.d.msg("expired"))
+	t.prompt()
+}
+
+func (t *turn) helpText() string {
+	var b strings.Builder
+	b.WriteString(t.d.msg("help"))
+	b.WriteString("\n")
+	for _, c := range t.d.cat.Commands {
+		fmt.Fprintf(&b, "\n/%s — %s", c.Name, c.Summary)
+	}
+	return b.String()
+}
+
+func (d *Dialog) whyText(s *content.Step) string {
+	var b strings.Builder
+	b.WriteString(s.Why)
+	b.WriteString("\n")
+	for _, id := range s.Sources {
+		b.WriteString("\n• ")
+		b.WriteString(d.cat.Sources[id].Cite)
+	}
+	return b.String()
+}
+
+// sourcesText lists every source, as many as fit in one message.
+func (d *Dialog) sourcesText() string {
+	var b strings.Builder
+	b.WriteString(d.msg("why_general"))
+	b.WriteString("\n")
+	for _, id := range sortedKeys(d.cat.Sources) {
+		line := "\n• " + d.cat.Sources[id].Cite
+		if b.Len()+len(line) > content.MaxMessage {
+			break
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}

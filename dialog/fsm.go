@@ -1,0 +1,107 @@
+package dialog
+
+import (
+	"context"
+	"errors"
+
+	"github.com/looplab/fsm"
+)
+
+// The dialog's states. State names are persisted: renaming one needs a
+// migration (see migrate).
+const (
+	stateNew       = "new"
+	stateScreen    = "screen"
+	stateAskMethod = "ask_method"
+	stateAskDouble = "ask_double"
+	stateAskSteady = "ask_steady"
+	stateAskAmount = "ask_amount"
+	stateAskTime   = "ask_time"
+	stateAskTried  = "ask_tried"
+	stateWalk      = "walk"
+	stateDone      = "done"
+	stateStopped   = "stopped"
+	stateCrisis    = "crisis"
+)
+
+var allStates = []string{
+	stateNew, stateScreen, stateAskMethod, stateAskDouble, stateAskSteady,
+	stateAskAmount, stateAskTime, stateAskTried, stateWalk, stateDone,
+	stateStopped, stateCrisis,
+}
+
+// askStates maps each triage state to the question it asks.
+var askStates = map[string]string{
+	stateAskMethod: "method",
+	stateAskDouble: "double",
+	stateAskSteady: "steady",
+	stateAskAmount: "amount",
+	stateAskTime:   "time",
+	stateAskTried:  "tried",
+}
+
+func without(states []string, drop ...string) []string {
+	var out []string
+next:
+	for _, s := range states {
+		for _, d := range drop {
+			if s == d {
+				continue next
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// events is the whole transition table. Everything the dialog can do to her
+// place in the conversation is one of these; anything else is refused by the
+// FSM.
+var events = fsm.Events{
+	{Name: "start", Src: allStates, Dst: stateScreen},
+	{Name: "alarm", Src: allStates, Dst: stateCrisis},
+	{Name: "safe", Src: []string{stateCrisis}, Dst: stateScreen},
+	{Name: "clear", Src: []string{stateScreen}, Dst: stateAskMethod},
+	{Name: "pumps", Src: []string{stateAskMethod}, Dst: stateAskDouble},
+	{Name: "expresses", Src: []string{stateAskMethod, stateAskDouble}, Dst: stateAskSteady},
+	{Name: "steady", Src: []string{stateAskSteady}, Dst: stateAskAmount},
+	{Name: "amount", Src: []string{stateAskAmount}, Dst: stateAskTime},
+	{Name: "struggling", Src: []string{stateAskTime}, Dst: stateAskTried},
+	{Name: "well", Src: []string{stateAskTime}, Dst: stateWalk},
+	{Name: "guide", Src: []string{stateAskTried}, Dst: stateWalk},
+	{Name: "finish", Src: []string{stateWalk}, Dst: stateDone},
+	{Name: "stop", Src: without(allStates, stateNew, stateCrisis, stateStopped, stateDone), Dst: stateStopped},
+}
+
+func knownState(name string) bool {
+	for _, s := range allStates {
+		if s == name {
+			return true
+		}
+	}
+	return false
+}
+
+// fire moves from state 'from' by event. The FSM is rebuilt for every move
+// because an fsm.FSM holds mutexes and cannot be stored; it has no
+// callbacks, so Event never re-enters it.
+func fire(from, event string) (string, error) {
+	f := fsm.NewFSM(from, events, nil)
+	err := f.Event(context.Background(), event)
+	var same fsm.NoTransitionError
+	if err != nil && !errors.As(err, &same) {
+		return from, err
+	}
+	return f.Current(), nil
+}
+
+// Graph draws the dialog as a Mermaid state diagram.
+func Graph() string {
+	f := fsm.NewFSM(stateNew, events, nil)
+	out, err := fsm.VisualizeWithType(f, fsm.MermaidStateDiagram)
+	if err != nil {
+		// Only an unknown diagram type fails, and the type is fixed here.
+		panic(err)
+	}
+	return out
+}

@@ -1,0 +1,44 @@
+package dialog
+
+// SchemaVersion is the version of State written by this build. Bump it, and
+// teach migrate the way up, whenever State's meaning changes.
+const SchemaVersion = 1
+
+// State is a conversation's place in the dialog: the FSM state name, the
+// schema version it was written with, and what she has told the bot so far.
+// It never holds a step index: steps are found by id, so a deploy that
+// reorders or removes guidance cannot point her at the wrong tip.
+type State struct {
+	Version int    `json:"v"`
+	Name    string `json:"s"`
+	Data    Data   `json:"d"`
+}
+
+// Data is what the dialog remembers between messages. Field names are short
+// because every conversation stores one.
+type Data struct {
+	Lang     string   `json:"l,omitempty"`
+	Method   string   `json:"m,omitempty"`  // "pump", "hand" or "both"
+	Double   bool     `json:"db,omitempty"` // double pumping
+	Steady   string   `json:"fs,omitempty"` // answers to the three yardsticks: "yes" or "no"
+	Amount   string   `json:"fa,omitempty"`
+	Time     string   `json:"ft,omitempty"`
+	Tried    []string `json:"tr,omitempty"` // "warm_compress", "skin_to_skin"
+	Mastitis bool     `json:"mx,omitempty"` // signs of mastitis were reported: no heat, no deep massage, no extra pumping
+	Step     string   `json:"st,omitempty"` // id of the guidance step on screen, in state walk
+	Helped   []string `json:"hp,omitempty"` // steps she marked "Done / it helped"
+}
+
+// expressingWell reports whether all three of the seed's yardsticks were met.
+func (d Data) expressingWell() bool {
+	return d.Steady == "yes" && d.Amount == "yes" && d.Time == "yes"
+}
+
+func (d Data) tried(what string) bool {
+	for _, t := range d.Tried {
+		if t == what {
+			return true
+		}
+	}
+	return false
+}

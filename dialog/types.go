@@ -1,0 +1,35 @@
+// Package dialog is the conversation itself: a finite-state machine
+// (looplab/fsm) that screens for red flags, asks the triage questions and
+// walks her through the guidance one step at a time. Step is pure: the same
+// state, input and time always give the same new state and replies.
+package dialog
+
+// Reply is one message to send, with its buttons.
+type Reply struct {
+	Text    string   `json:"text"`
+	Buttons []Button `json:"buttons"`
+}
+
+// Button is one tappable choice. Data travels back as Input.Button when pressed.
+type Button struct {
+	Label string `json:"label"`
+	Data  string `json:"data"`
+}
+
+// Input is one thing she did: typed text, pressed a button, sent a command,
+// or sent something that is not text at all.
+type Input struct {
+	Text    string // typed text
+	Button  string // data of a pressed button
+	Command string // a slash command without the slash, lower-case: "start"
+	Args    string // the rest of a command line
+	NonText string // what she sent instead of text: "sticker", "photo", "voice", …
+}
+
+// Outcome tells the caller what a turn did beyond replying. It is never
+// persisted.
+type Outcome struct {
+	Fallback bool   // the dialog did not understand her
+	RedFlag  string // id of the red-flag rule that fired, if any
+	Forget   bool   // she confirmed /forget: erase everything about her
+}
