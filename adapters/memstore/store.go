@@ -1,0 +1,224 @@
+// Package memstore keeps conversations in process memory: the embedded
+// default for `letdown chat` and for tests. Nothing survives the process.
+// It keeps the bot.Store contract to the letter, times to live included,
+// so a deployment may start on it and move to Redis without surprises.
+package memstore
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/letdownbot/letdown/bot"
+)
+
+var _ bot.Store = (*Store)(nil)
+
+// Store is an in-memory bot.Store, safe for concurrent use.
+type Store struct {
+	now func() time.Time
+
+	mu     sync.Mutex
+	convs  map[bot.Conv]*record
+	writes int // commits since the last sweep for expired records
+}
+
+// record is one conversation. Version, watermark, sequence counter, state
+// and outbox live and expire together; dedupe keys each expire on their own
+// and outlive the rest when they have to.
+type record struct {
+	version, watermark, seq int64
+	state                   []byte // nil when there is none
+	outbox                  []bot.Outgoing
+	expires                 time.Time            // when all but the dedupe keys go; zero: never
+	dedupe                  map[string]time.Time // dedupe key → when it is forgotten
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithNow sets the clock that times to live are measured with.
+func WithNow(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// New returns an empty Store.
+func New(opts ...Option) *Store {
+	s := &Store{now: time.Now, convs: make(map[bot.Conv]*record)}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Load returns the conversation, or the zero Snapshot if there is none.
+func (s *Store) Load(ctx context.Context, conv bot.Conv) (bot.Snapshot, error) {
+	if err := ctx.Err(); err != nil {
+		return bot.Snapshot{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.live(conv, s.now())
+	if r == nil || r.version == 0 {
+		return bot.Snapshot{}, nil
+	}
+	return bot.Snapshot{Version: r.version, Watermark: r.watermark, State: slices.Clone(r.state)}, nil
+}
+
+// Commit applies c atomically; see bot.Commit for what each field does.
+// An empty State is stored as none: Load then returns a nil State.
+func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	r := s.live(c.Conv, now)
+	if r != nil && c.DedupeKey != "" {
+		if _, ok := r.dedupe[c.DedupeKey]; ok {
+			return nil, bot.ErrDuplicate
+		}
+	}
+	var version int64
+	if r != nil {
+		version = r.version
+	}
+	if c.Version != version {
+		return nil, bot.ErrConflict
+	}
+	if r == nil {
+		r = &record{}
+		s.convs[c.Conv] = r
+	}
+
+	if c.Erase {
+		r.state, r.outbox, r.dedupe = nil, nil, nil
+	}
+	r.version++
+	r.watermark = max(r.watermark, c.Watermark)
+	r.state = nil
+	if len(c.State) > 0 {
+		r.state = slices.Clone(c.State)
+	}
+	if c.DedupeKey != "" {
+		if r.dedupe == nil {
+			r.dedupe = make(map[string]time.Time)
+		}
+		r.dedupe[c.DedupeKey] = now.Add(bot.DedupeTTL)
+	}
+	var out []bot.Outgoing
+	for _, reply := range c.Replies {
+		r.seq++
+		o := bot.Outgoing{Conv: c.Conv, Seq: r.seq, Reply: cloneReply(reply)}
+		r.outbox = append(r.outbox, o)
+		o.Reply = cloneReply(reply)
+		out = append(out, o)
+	}
+	r.expires = expiry(now, c.TTL, r.state != nil)
+
+	s.writes++
+	if 2*s.writes >= max(len(s.convs), 64) {
+		s.sweep(now)
+	}
+	return out, nil
+}
+
+// Pending returns up to limit replies of conv's outbox, oldest first.
+func (s *Store) Pending(ctx context.Context, conv bot.Conv, limit int) ([]bot.Outgoing, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.live(conv, s.now())
+	if r == nil || limit <= 0 || len(r.outbox) == 0 {
+		return nil, nil
+	}
+	out := make([]bot.Outgoing, min(limit, len(r.outbox)))
+	for i := range out {
+		out[i] = r.outbox[i]
+		out[i].Reply = cloneReply(r.outbox[i].Reply)
+	}
+	return out, nil
+}
+
+// Ack removes conv's outbox replies with Seq ≤ seq.
+func (s *Store) Ack(ctx context.Context, conv bot.Conv, seq int64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.live(conv, s.now())
+	if r == nil {
+		return nil
+	}
+	n := sort.Search(len(r.outbox), func(i int) bool { return r.outbox[i].Seq > seq })
+	r.outbox = slices.Delete(r.outbox, 0, n)
+	if len(r.outbox) == 0 {
+		r.outbox = nil
+	}
+	return nil
+}
+
+// expiry returns when a conversation committed at now with ttl expires
+// (zero: never). A conversation without state keeps only what recognises a
+// retried update, and that for no longer than bot.DedupeTTL.
+func expiry(now time.Time, ttl time.Duration, hasState bool) time.Time {
+	if !hasState && (ttl <= 0 || ttl > bot.DedupeTTL) {
+		ttl = bot.DedupeTTL
+	}
+	if ttl <= 0 {
+		return time.Time{}
+	}
+	return now.Add(ttl)
+}
+
+// live returns conv's record with everything expired at now dropped, or nil
+// when nothing is left.
+func (s *Store) live(conv bot.Conv, now time.Time) *record {
+	r := s.convs[conv]
+	if r == nil {
+		return nil
+	}
+	if r.expire(now) {
+		delete(s.convs, conv)
+		return nil
+	}
+	return r
+}
+
+// sweep drops every expired record, so conversations nobody comes back to
+// do not pile up. Commit runs it once the commits since the last sweep
+// reach half the records: amortized, each commit pays for two records, and
+// expired records never outnumber the commits that could have swept them.
+func (s *Store) sweep(now time.Time) {
+	for conv, r := range s.convs {
+		if r.expire(now) {
+			delete(s.convs, conv)
+		}
+	}
+	s.writes = 0
+}
+
+// expire drops what has expired at now and reports whether nothing is left.
+func (r *record) expire(now time.Time) bool {
+	if !r.expires.IsZero() && !now.Before(r.expires) {
+		*r = record{dedupe: r.dedupe}
+	}
+	for k, until := range r.dedupe {
+		if !now.Before(until) {
+			delete(r.dedupe, k)
+		}
+	}
+	if len(r.dedupe) == 0 {
+		r.dedupe = nil
+	}
+	return r.version == 0 && r.dedupe == nil
+}
+
+func cloneReply(r bot.Reply) bot.Reply {
+	r.Buttons = slices.Clone(r.Buttons)
+	return r
+}

@@ -1,0 +1,398 @@
+// Package redisstore keeps conversations in Redis (one server or a
+// cluster) through go-redis, for any number of replicas sharing one store.
+//
+// # Key layout
+//
+// Every key of a conversation carries the conversation as its hash tag, so
+// all of them live in one cluster slot and every script below may touch
+// them together. With the default prefix "ld:" and conversation tg:1:1:
+//
+//	ld:{tg:1:1}:m   hash   v: version, w: watermark, n: last reply seq
+//	ld:{tg:1:1}:s   string the dialog state (absent when there is none)
+//	ld:{tg:1:1}:o   list   outbox, oldest first: "<seq> <JSON of bot.Reply>"
+//	ld:{tg:1:1}:d   hash   dedupe key → Unix milliseconds it is remembered until
+//
+// In the tag, '%' and '}' of the conversation are written %25 and %7D: a
+// '}' would end the tag early. m, s and o share one time to live, set by
+// every commit (bot.Commit.TTL; at most bot.DedupeTTL when no state is
+// left, as after an erase). d lives bot.DedupeTTL after its newest key and
+// is pruned of expired keys whenever a key is added: Redis before 7.4 cannot
+// expire a hash field, and one small hash is far cheaper than a key per event.
+// Empty lists and hashes are removed by Redis itself: a conversation whose
+// replies are all acknowledged is m and s, plus d for a day after an event
+// with a dedupe key (Slack). That is about 650 bytes of Redis memory with a
+// 300-byte state (BenchmarkBytesPerConversation).
+//
+// Commit, Load and Ack are each one Lua script, Pending one LRANGE: one
+// round trip each, and atomic.
+// Times for dedupe keys come from the Store's clock (WithNow), not the
+// server's: the replicas' clocks need only agree to well within a day.
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/letdownbot/letdown/adapters/redisstore/internal/redisurl"
+	"github.com/letdownbot/letdown/bot"
+	"github.com/redis/go-redis/v9"
+)
+
+var _ bot.Store = (*Store)(nil)
+
+// Store is a bot.Store on Redis, safe for concurrent use.
+type Store struct {
+	client redis.UniversalClient
+	owned  bool // Close closes client
+	prefix string
+	now    func() time.Time
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithPrefix sets the prefix of every key (default "ld:"), so that several
+// bots or tests can share one Redis. It must not contain '{' or '}', which
+// would move the hash tag.
+func WithPrefix(p string) Option { return func(s *Store) { s.prefix = p } }
+
+// WithNow sets the clock dedupe keys are timed with.
+func WithNow(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// New returns a Store on client. The caller keeps ownership of client:
+// Close leaves it open.
+func New(client redis.UniversalClient, opts ...Option) *Store {
+	s := &Store{client: client, prefix: "ld:", now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	if strings.ContainsAny(s.prefix, "{}") {
+		panic(fmt.Sprintf("redisstore: key prefix %q contains a brace", s.prefix))
+	}
+	return s
+}
+
+// pingTimeout bounds how long Open waits for Redis to answer.
+const pingTimeout = 3 * time.Second
+
+// Open connects to the Redis at rawURL and checks that it answers. rawURL is
+// "redis://[user:password@]host:port[/db]" or "rediss://…" for one server
+// (go-redis's query options apply), or "redis://h1:p1,h2:p2,…" for a
+// cluster's seed nodes. The Store owns the connection: Close closes it.
+func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
+	quietLibraryLog.Do(func() { redis.SetLogger(debugLogger{}) })
+	client, addr, err := redisurl.NewClient(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: %w", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	if err := client.Ping(pctx).Err(); err != nil {
+		client.Close()
+		return nil, &unreachableError{addr: addr, err: err}
+	}
+	s := New(client, opts...)
+	s.owned = true
+	return s, nil
+}
+
+// quietLibraryLog sends go-redis's own log lines (dial retries, pool
+// notices) to slog at debug level, so that an unreachable Redis is reported
+// once, by Open's error, and not by lines on stderr besides.
+var quietLibraryLog sync.Once
+
+type debugLogger struct{}
+
+func (debugLogger) Printf(ctx context.Context, format string, v ...any) {
+	slog.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}
+
+// unreachableError says in one line which Redis did not answer and why.
+type unreachableError struct {
+	addr string
+	err  error
+}
+
+func (e *unreachableError) Error() string {
+	why := e.err.Error()
+	var timeout interface{ Timeout() bool }
+	switch {
+	case errors.Is(e.err, syscall.ECONNREFUSED):
+		why = "connection refused"
+	case errors.Is(e.err, context.DeadlineExceeded), errors.As(e.err, &timeout) && timeout.Timeout():
+		why = fmt.Sprintf("no answer within %v", pingTimeout)
+	}
+	return fmt.Sprintf("redis at %s: %s", e.addr, strings.Join(strings.Fields(why), " "))
+}
+
+func (e *unreachableError) Unwrap() error { return e.err }
+
+// Close closes the connection if Open made it.
+func (s *Store) Close() error {
+	if !s.owned {
+		return nil
+	}
+	return s.client.Close()
+}
+
+// Client returns the client the Store talks through.
+func (s *Store) Client() redis.UniversalClient { return s.client }
+
+// Key suffixes, one per kind of key.
+const (
+	metaKey   = "m"
+	stateKey  = "s"
+	outboxKey = "o"
+	dedupeKey = "d"
+)
+
+// tagEscaper keeps a conversation from ending its hash tag early, and keeps
+// the escaping reversible so distinct conversations get distinct tags.
+var tagEscaper = strings.NewReplacer("%", "%25", "}", "%7D")
+
+// base returns the part every key of conv starts with: prefix and hash tag.
+func (s *Store) base(conv bot.Conv) (string, error) {
+	if conv == "" {
+		// "{}" is no hash tag at all: the keys would scatter over the cluster.
+		return "", errors.New("redisstore: empty conversation key")
+	}
+	return s.prefix + "{" + tagEscaper.Replace(string(conv)) + "}:", nil
+}
+
+// loadScript returns version, watermark and state; false (nil) for each
+// that is absent.
+var loadScript = redis.NewScript(`
+local mv = redis.call("HMGET", KEYS[1], "v", "w")
+return {mv[1], mv[2], redis.call("GET", KEYS[2])}
+`)
+
+// Load returns the conversation, or the zero Snapshot if there is none.
+func (s *Store) Load(ctx context.Context, conv bot.Conv) (bot.Snapshot, error) {
+	b, err := s.base(conv)
+	if err != nil {
+		return bot.Snapshot{}, err
+	}
+	res, err := loadScript.Run(ctx, s.client, []string{b + metaKey, b + stateKey}).Slice()
+	if err != nil {
+		return bot.Snapshot{}, fmt.Errorf("redisstore: load: %w", err)
+	}
+	if len(res) != 3 {
+		return bot.Snapshot{}, fmt.Errorf("redisstore: load: script returned %d values, want 3", len(res))
+	}
+	var snap bot.Snapshot
+	if snap.Version, err = intOrZero(res[0]); err != nil {
+		return bot.Snapshot{}, fmt.Errorf("redisstore: load: version: %w", err)
+	}
+	if snap.Watermark, err = intOrZero(res[1]); err != nil {
+		return bot.Snapshot{}, fmt.Errorf("redisstore: load: watermark: %w", err)
+	}
+	if st, ok := res[2].(string); ok && st != "" {
+		snap.State = []byte(st)
+	}
+	return snap, nil
+}
+
+func intOrZero(v any) (int64, error) {
+	switch v := v.(type) {
+	case nil:
+		return 0, nil
+	case string:
+		return strconv.ParseInt(v, 10, 64)
+	case int64:
+		return v, nil
+	}
+	return 0, fmt.Errorf("unexpected %T", v)
+}
+
+// commitScript applies one bot.Commit.
+//
+// KEYS: m s o d. ARGV: 1 version the turn was computed from, 2 watermark
+// ("" when not positive), 3 dedupe key ("" for none), 4 now (Unix ms),
+// 5 when the dedupe key is forgotten (Unix ms), 6 bot.DedupeTTL (ms),
+// 7 state ("" for none), 8 "1" to erase first, 9 time to live of m, s and o
+// (ms, 0: forever), 10… replies, encoded.
+//
+// Returns -2 for a duplicate, -1 for a conflict, else the seq of the last
+// reply queued (0 when none).
+//
+// Numbers that must be exact (version, watermark, seq counter) stay
+// strings or go through HINCRBY: Lua's numbers are doubles.
+var commitScript = redis.NewScript(`
+local m, s, o, d = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local dk = ARGV[3]
+local now = tonumber(ARGV[4])
+if dk ~= "" then
+  local untl = redis.call("HGET", d, dk)
+  if untl and tonumber(untl) > now then return -2 end
+end
+local cur = redis.call("HMGET", m, "v", "w")
+if (cur[1] or "0") ~= ARGV[1] then return -1 end
+
+if ARGV[8] == "1" then redis.call("DEL", s, o, d) end
+redis.call("HINCRBY", m, "v", 1)
+local w, old = ARGV[2], cur[2]
+if w ~= "" and (not old or #w > #old or (#w == #old and w > old)) then
+  redis.call("HSET", m, "w", w)
+end
+if ARGV[7] ~= "" then redis.call("SET", s, ARGV[7]) else redis.call("DEL", s) end
+if dk ~= "" then
+  local all = redis.call("HGETALL", d)
+  for i = 1, #all, 2 do
+    if tonumber(all[i + 1]) <= now then redis.call("HDEL", d, all[i]) end
+  end
+  redis.call("HSET", d, dk, ARGV[5])
+  redis.call("PEXPIRE", d, ARGV[6])
+end
+local last = 0
+local k = #ARGV - 9
+if k > 0 then
+  last = redis.call("HINCRBY", m, "n", k)
+  local items = {}
+  for i = 1, k do items[i] = (last - k + i) .. " " .. ARGV[9 + i] end
+  redis.call("RPUSH", o, unpack(items))
+end
+if ARGV[9] ~= "0" then
+  redis.call("PEXPIRE", m, ARGV[9])
+  redis.call("PEXPIRE", s, ARGV[9])
+  redis.call("PEXPIRE", o, ARGV[9])
+else
+  redis.call("PERSIST", m)
+  redis.call("PERSIST", s)
+  redis.call("PERSIST", o)
+end
+return last
+`)
+
+// Commit applies c atomically; see bot.Commit for what each field does.
+// An empty State is stored as none: Load then returns a nil State.
+func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error) {
+	b, err := s.base(c.Conv)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	hasState := len(c.State) > 0
+	args := make([]any, 9, 9+len(c.Replies))
+	args[0] = c.Version
+	args[1] = ""
+	if c.Watermark > 0 {
+		args[1] = c.Watermark
+	}
+	args[2] = c.DedupeKey
+	args[3] = now.UnixMilli()
+	args[4] = now.Add(bot.DedupeTTL).UnixMilli()
+	args[5] = bot.DedupeTTL.Milliseconds()
+	args[6] = c.State
+	args[7] = ""
+	if c.Erase {
+		args[7] = "1"
+	}
+	args[8] = ttlMillis(c.TTL, hasState)
+	for _, r := range c.Replies {
+		enc, err := json.Marshal(r)
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: encode reply: %w", err)
+		}
+		args = append(args, enc)
+	}
+	last, err := commitScript.Run(ctx, s.client, []string{b + metaKey, b + stateKey, b + outboxKey, b + dedupeKey}, args...).Int64()
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: commit: %w", err)
+	}
+	switch {
+	case last == -2:
+		return nil, bot.ErrDuplicate
+	case last == -1:
+		return nil, bot.ErrConflict
+	case len(c.Replies) == 0:
+		return nil, nil
+	}
+	out := make([]bot.Outgoing, len(c.Replies))
+	first := last - int64(len(c.Replies)) + 1
+	for i, r := range c.Replies {
+		r.Buttons = slices.Clone(r.Buttons)
+		out[i] = bot.Outgoing{Conv: c.Conv, Seq: first + int64(i), Reply: r}
+	}
+	return out, nil
+}
+
+// ttlMillis is how long m, s and o live after a commit, in milliseconds
+// (0: forever). A conversation without state keeps only what recognises a
+// retried update, and that for no longer than bot.DedupeTTL.
+func ttlMillis(ttl time.Duration, hasState bool) int64 {
+	if !hasState && (ttl <= 0 || ttl > bot.DedupeTTL) {
+		ttl = bot.DedupeTTL
+	}
+	if ttl <= 0 {
+		return 0
+	}
+	return max(ttl.Milliseconds(), 1)
+}
+
+// Pending returns up to limit replies of conv's outbox, oldest first.
+func (s *Store) Pending(ctx context.Context, conv bot.Conv, limit int) ([]bot.Outgoing, error) {
+	b, err := s.base(conv)
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return nil, nil
+	}
+	items, err := s.client.LRange(ctx, b+outboxKey, 0, int64(limit)-1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: pending: %w", err)
+	}
+	if len(items) == 0 {
+		return nil, nil
+	}
+	out := make([]bot.Outgoing, len(items))
+	for i, item := range items {
+		seq, enc, _ := strings.Cut(item, " ")
+		o := bot.Outgoing{Conv: conv}
+		if o.Seq, err = strconv.ParseInt(seq, 10, 64); err != nil {
+			return nil, fmt.Errorf("redisstore: pending: bad outbox entry: %w", err)
+		}
+		if err := json.Unmarshal([]byte(enc), &o.Reply); err != nil {
+			return nil, fmt.Errorf("redisstore: pending: bad outbox entry %d: %w", o.Seq, err)
+		}
+		out[i] = o
+	}
+	return out, nil
+}
+
+// ackScript drops the outbox's head up to seq ARGV[1]. Seqs in the list
+// are consecutive (Commit appends n+1, n+2, …; only Ack removes, from the
+// head), so one look at the head says how many to drop.
+var ackScript = redis.NewScript(`
+local head = redis.call("LINDEX", KEYS[1], 0)
+if not head then return 0 end
+local drop = tonumber(ARGV[1]) - tonumber(string.match(head, "^%d+")) + 1
+if drop <= 0 then return 0 end
+if drop >= redis.call("LLEN", KEYS[1]) then
+  redis.call("DEL", KEYS[1])
+else
+  redis.call("LTRIM", KEYS[1], drop, -1)
+end
+return drop
+`)
+
+// Ack removes conv's outbox replies with Seq ≤ seq.
+func (s *Store) Ack(ctx context.Context, conv bot.Conv, seq int64) error {
+	b, err := s.base(conv)
+	if err != nil {
+		return err
+	}
+	if err := ackScript.Run(ctx, s.client, []string{b + outboxKey}, seq).Err(); err != nil && !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("redisstore: ack: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,342 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/letdownbot/letdown/adapters/redisstore/redistest"
+	"github.com/letdownbot/letdown/bot"
+	"github.com/letdownbot/letdown/bot/bottest"
+	"github.com/redis/go-redis/v9"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+// TestStore runs the contract on the test Redis: a real server in CI.
+func TestStore(t *testing.T) {
+	bottest.TestStore(t, func(t *testing.T) bottest.Harness { return harness(t, redistest.New(t)) })
+}
+
+// TestStoreExpiry runs the clock-moving part of the contract on miniredis
+// even when a real server is at hand: only there can a test move the
+// server's clock and watch keys expire.
+func TestStoreExpiry(t *testing.T) {
+	bottest.TestStoreExpiry(t, func(t *testing.T) bottest.Harness { return harness(t, redistest.Miniredis(t)) })
+}
+
+// TestStoreCluster runs the contract on a Redis Cluster, which refuses any
+// script whose keys span slots.
+func TestStoreCluster(t *testing.T) {
+	bottest.TestStore(t, func(t *testing.T) bottest.Harness { return harness(t, redistest.Cluster(t)) })
+}
+
+func harness(t *testing.T, b *redistest.Backend) bottest.Harness {
+	t.Helper()
+	clock := bottest.NewClock(time.Now())
+	opts := []Option{WithPrefix(b.Prefix), WithNow(clock.Now)}
+	s := New(b.Client, opts...)
+	h := bottest.Harness{
+		Store: s,
+		Reopen: func() bot.Store {
+			s2, err := Open(context.Background(), b.URL, opts...)
+			if err != nil {
+				t.Fatalf("Open(%q) = %v", b.URL, err)
+			}
+			t.Cleanup(func() { s2.Close() })
+			return s2
+		},
+		Keys: func(conv bot.Conv) []bottest.Key { return keysOf(t, s, conv) },
+	}
+	if b.Mini != nil {
+		h.Advance = func(d time.Duration) {
+			clock.Advance(d)
+			b.Mini.FastForward(d)
+		}
+	}
+	return h
+}
+
+var kindOf = map[string]bottest.KeyKind{
+	metaKey:   bottest.KindMeta,
+	stateKey:  bottest.KindState,
+	outboxKey: bottest.KindOutbox,
+	dedupeKey: bottest.KindDedupe,
+}
+
+// keysOf lists conv's keys with their times to live, on every node.
+func keysOf(t *testing.T, s *Store, conv bot.Conv) []bottest.Key {
+	t.Helper()
+	ctx := context.Background()
+	base, err := s.base(conv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []bottest.Key
+	scan := func(ctx context.Context, c *redis.Client) error {
+		iter := c.Scan(ctx, 0, globEscaper.Replace(base)+"*", 100).Iterator()
+		for iter.Next(ctx) {
+			name := iter.Val()
+			kind, ok := kindOf[strings.TrimPrefix(name, base)]
+			if !ok {
+				t.Errorf("unexpected key %q of %q", name, conv)
+			}
+			ms, err := c.Do(ctx, "PTTL", name).Int64()
+			if err != nil {
+				return err
+			}
+			if ms == -2 { // gone since SCAN saw it
+				continue
+			}
+			keys = append(keys, bottest.Key{Name: name, Kind: kind, TTL: time.Duration(max(ms, 0)) * time.Millisecond})
+		}
+		return iter.Err()
+	}
+	switch c := s.client.(type) {
+	case *redis.ClusterClient:
+		err = c.ForEachMaster(ctx, scan)
+	case *redis.Client:
+		err = scan(ctx, c)
+	default:
+		t.Fatalf("cannot scan a %T", c)
+	}
+	if err != nil {
+		t.Fatalf("listing keys of %q: %v", conv, err)
+	}
+	return keys
+}
+
+var globEscaper = strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`, `]`, `\]`)
+
+// TestHashTag checks that every key of a conversation carries exactly that
+// conversation as its hash tag, as Redis Cluster reads it, so every key of
+// one conversation is in one slot and no two conversations share a tag.
+func TestHashTag(t *testing.T) {
+	b := redistest.New(t)
+	s := New(b.Client, WithPrefix(b.Prefix))
+	ctx := context.Background()
+	convs := []bot.Conv{"tg:123:123", "slack:T1:U2", "a}b", "}", "a%7Db", "%7D", "{x}", "{", "x{y}z", "é ✓", "*?[]\\"}
+	for _, conv := range convs {
+		if _, err := s.Commit(ctx, bot.Commit{Conv: conv, DedupeKey: "e1", State: []byte("s"), Replies: []bot.Reply{{Text: "r"}}}); err != nil {
+			t.Fatalf("Commit(%q) = %v", conv, err)
+		}
+	}
+	seen := map[string]bot.Conv{}
+	for _, conv := range convs {
+		keys := keysOf(t, s, conv)
+		if len(keys) != 4 {
+			t.Errorf("keys of %q = %v, want 4", conv, keys)
+		}
+		for _, k := range keys {
+			tag := hashTag(k.Name)
+			if got := tagUnescaper.Replace(tag); got != string(conv) {
+				t.Errorf("hash tag of key %q = %q, reads as %q, want conversation %q", k.Name, tag, got, conv)
+			}
+			if other, ok := seen[tag]; ok && other != conv {
+				t.Errorf("hash tag %q shared by %q and %q", tag, other, conv)
+			}
+			seen[tag] = conv
+		}
+	}
+	if _, err := s.Load(ctx, ""); err == nil {
+		t.Errorf("Load(\"\") = nil error, want one: an empty tag would scatter the keys")
+	}
+}
+
+var tagUnescaper = strings.NewReplacer("%7D", "}", "%25", "%")
+
+// hashTag returns what Redis Cluster hashes of key (cluster spec, "hash tags").
+func hashTag(key string) string {
+	open := strings.IndexByte(key, '{')
+	if open < 0 {
+		return key
+	}
+	end := strings.IndexByte(key[open+1:], '}')
+	if end <= 0 {
+		return key
+	}
+	return key[open+1 : open+1+end]
+}
+
+func TestNewRejectsBracePrefix(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Errorf("New(WithPrefix(%q)) did not panic", "a{b:")
+		}
+	}()
+	New(redis.NewClient(&redis.Options{}), WithPrefix("a{b:"))
+}
+
+// TestDedupePruned checks that dedupe keys are forgotten by the Store's
+// clock on any server, and that forgotten keys leave the hash.
+func TestDedupePruned(t *testing.T) {
+	b := redistest.New(t)
+	clock := bottest.NewClock(time.Now())
+	s := New(b.Client, WithPrefix(b.Prefix), WithNow(clock.Now))
+	ctx := context.Background()
+	const conv = bot.Conv("slack:T1:U1")
+	for i, key := range []string{"Ev1", "Ev2", "Ev3"} {
+		if _, err := s.Commit(ctx, bot.Commit{Conv: conv, Version: int64(i), DedupeKey: key, State: []byte("s")}); err != nil {
+			t.Fatalf("Commit(%q, %s) = %v", conv, key, err)
+		}
+	}
+	clock.Advance(bot.DedupeTTL)
+	if _, err := s.Commit(ctx, bot.Commit{Conv: conv, Version: 3, DedupeKey: "Ev1", State: []byte("s")}); err != nil {
+		t.Fatalf("Commit(%q) with a DedupeKey used DedupeTTL ago = %v, want nil", conv, err)
+	}
+	base, _ := s.base(conv)
+	fields, err := b.Client.HKeys(ctx, base+dedupeKey).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fields) != 1 || fields[0] != "Ev1" {
+		t.Errorf("dedupe hash of %q holds %v, want only [Ev1]: expired keys must be pruned", conv, fields)
+	}
+}
+
+// TestRoundTrips checks that Load, Commit, Pending and Ack each cost one
+// round trip once the scripts are cached.
+func TestRoundTrips(t *testing.T) {
+	b := redistest.New(t)
+	var calls atomic.Int64
+	b.Client.AddHook(countHook{&calls})
+	s := New(b.Client, WithPrefix(b.Prefix))
+	ctx := context.Background()
+	const conv = bot.Conv("tg:1:1")
+	ops := []struct {
+		name string
+		do   func(version int64) error
+	}{
+		{"Load", func(int64) error { _, err := s.Load(ctx, conv); return err }},
+		{"Commit", func(v int64) error {
+			_, err := s.Commit(ctx, bot.Commit{Conv: conv, Version: v, Watermark: v + 1, DedupeKey: strconv.FormatInt(v, 10), State: []byte("s"), Replies: []bot.Reply{{Text: "a"}, {Text: "b"}}, TTL: time.Hour})
+			return err
+		}},
+		{"Pending", func(int64) error { _, err := s.Pending(ctx, conv, 10); return err }},
+		{"Ack", func(v int64) error { return s.Ack(ctx, conv, 2*v+1) }},
+	}
+	for v := range int64(3) {
+		for _, op := range ops {
+			calls.Store(0)
+			if err := op.do(v); err != nil {
+				t.Fatalf("%s = %v", op.name, err)
+			}
+			if n := calls.Load(); v > 0 && n != 1 {
+				t.Errorf("%s took %d round trips, want 1", op.name, n)
+			}
+		}
+	}
+}
+
+type countHook struct{ n *atomic.Int64 }
+
+func (h countHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmds)
+	}
+}
+
+func TestOpen(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		b    func(t *testing.T) *redistest.Backend
+		want string // the client's type
+	}{
+		{"server", func(t *testing.T) *redistest.Backend { return redistest.New(t) }, "*redis.Client"},
+		{"cluster", func(t *testing.T) *redistest.Backend { return redistest.Cluster(t) }, "*redis.ClusterClient"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := tc.b(t)
+			ctx := context.Background()
+			s, err := Open(ctx, b.URL, WithPrefix(b.Prefix))
+			if err != nil {
+				t.Fatalf("Open(%q) = %v", b.URL, err)
+			}
+			if got := typeName(s.Client()); got != tc.want {
+				t.Errorf("Open(%q) made a %s, want a %s", b.URL, got, tc.want)
+			}
+			if _, err := s.Commit(ctx, bot.Commit{Conv: "tg:1:1", State: []byte("s")}); err != nil {
+				t.Errorf("Commit after Open(%q) = %v", b.URL, err)
+			}
+			if err := s.Close(); err != nil {
+				t.Errorf("Close() = %v", err)
+			}
+			if _, err := s.Load(ctx, "tg:1:1"); !errors.Is(err, redis.ErrClosed) {
+				t.Errorf("Load after Close = %v, want %v: Close must close what Open opened", err, redis.ErrClosed)
+			}
+		})
+	}
+}
+
+func typeName(c redis.UniversalClient) string {
+	switch c.(type) {
+	case *redis.Client:
+		return "*redis.Client"
+	case *redis.ClusterClient:
+		return "*redis.ClusterClient"
+	}
+	return "other"
+}
+
+func TestOpenErrors(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().String()
+	l.Close()
+
+	for _, tc := range []struct {
+		url    string
+		want   string // the whole message
+		prefix string // or how it starts
+		is     error
+	}{
+		{url: "redis://" + closed, want: "redis at " + closed + ": connection refused", is: syscall.ECONNREFUSED},
+		{url: "redis://:secret@" + closed + "/0", want: "redis at " + closed + ": connection refused"},
+		{url: "redis://" + closed + "," + closed, want: "redis at " + closed + "," + closed + ": connection refused"},
+		{url: "http://" + closed, prefix: "redisstore: invalid Redis URL: "},
+		{url: "redis://u:secret@" + closed + "/x", prefix: "redisstore: invalid Redis URL: "},
+		{url: "redis://u:secret@[::1", prefix: "redisstore: invalid Redis URL: "},
+		{url: "redis://u:secret@h:1,", prefix: "redisstore: invalid Redis URL: "},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		s, err := Open(ctx, tc.url)
+		cancel()
+		if err == nil {
+			s.Close()
+			t.Errorf("Open(%q) = nil error, want one", tc.url)
+			continue
+		}
+		msg := err.Error()
+		switch {
+		case tc.want != "" && msg != tc.want:
+			t.Errorf("Open(%q) = %q, want %q", tc.url, msg, tc.want)
+		case tc.prefix != "" && !strings.HasPrefix(msg, tc.prefix):
+			t.Errorf("Open(%q) = %q, want it to start with %q", tc.url, msg, tc.prefix)
+		case strings.Contains(msg, "secret"):
+			t.Errorf("Open(%q) = %q, which reveals the password", tc.url, msg)
+		case strings.Contains(msg, "\n"):
+			t.Errorf("Open(%q) = %q, want one line", tc.url, msg)
+		}
+		if tc.is != nil && !errors.Is(err, tc.is) {
+			t.Errorf("Open(%q) = %v, want errors.Is %v", tc.url, err, tc.is)
+		}
+	}
+}

@@ -1,0 +1,180 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync/atomic"
+	"time"
+
+	"github.com/letdownbot/letdown/dialog"
+)
+
+// DefaultTTL is how long an idle conversation is kept before it expires.
+const DefaultTTL = 180 * 24 * time.Hour
+
+// maxAttempts bounds the retries of one turn when other turns of the same
+// conversation keep committing first.
+const maxAttempts = 64
+
+// ErrBusy means a turn lost the compare-and-set race maxAttempts times in a
+// row. Nothing was committed; the platform should deliver the update again.
+var ErrBusy = errors.New("conversation too busy, try again")
+
+// Engine runs turns: load, drop duplicates, step the dialog, commit.
+type Engine struct {
+	dialog *dialog.Dialog
+	store  Store
+	now    func() time.Time
+	ttl    time.Duration
+	stats  stats
+}
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithClock sets the clock used when an Incoming carries no time.
+func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = now } }
+
+// WithTTL sets how long an idle conversation is kept; zero keeps it forever.
+func WithTTL(ttl time.Duration) Option { return func(e *Engine) { e.ttl = ttl } }
+
+// NewEngine returns an Engine running d over s.
+func NewEngine(d *dialog.Dialog, s Store, opts ...Option) *Engine {
+	e := &Engine{dialog: d, store: s, now: time.Now, ttl: DefaultTTL}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// Dialog returns the dialog the engine runs.
+func (e *Engine) Dialog() *dialog.Dialog { return e.dialog }
+
+// Store returns the store the engine commits to.
+func (e *Engine) Store() Store { return e.store }
+
+// Result is what one handled update did.
+type Result struct {
+	// Replies are the replies this turn committed to the outbox, in order.
+	Replies []Outgoing
+	// Duplicate is set when the update had been handled before: nothing
+	// changed and nothing new was queued.
+	Duplicate bool
+	Outcome   dialog.Outcome
+}
+
+// Handle runs one turn for in and commits it: new state, watermark and
+// replies in one atomic store operation guarded by the conversation's
+// version. When another turn of the same conversation commits first, it
+// reloads and runs again. Only after Handle returns without error may the
+// adapter acknowledge the update to the platform.
+func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
+	at := in.At
+	if at.IsZero() {
+		at = e.now()
+	}
+	for attempt := 0; ; attempt++ {
+		snap, err := e.store.Load(ctx, in.Conv)
+		if err != nil {
+			return Result{}, fmt.Errorf("load %s: %w", in.Conv, err)
+		}
+		if in.UpdateID != 0 && in.UpdateID <= snap.Watermark {
+			e.stats.duplicates.Add(1)
+			return Result{Duplicate: true}, nil
+		}
+		st := decodeState(snap.State)
+		next, replies, outcome := e.dialog.Step(st, in.input(), at)
+		c := Commit{
+			Conv:      in.Conv,
+			Version:   snap.Version,
+			Watermark: max(in.UpdateID, snap.Watermark),
+			DedupeKey: in.DedupeKey,
+			Replies:   replies,
+			Erase:     outcome.Forget,
+			TTL:       e.ttl,
+		}
+		if !outcome.Forget {
+			if c.State, err = json.Marshal(next); err != nil {
+				return Result{}, fmt.Errorf("encode state: %w", err)
+			}
+		}
+		out, err := e.store.Commit(ctx, c)
+		switch {
+		case err == nil:
+			e.stats.count(outcome)
+			return Result{Replies: out, Outcome: outcome}, nil
+		case errors.Is(err, ErrDuplicate):
+			e.stats.duplicates.Add(1)
+			return Result{Duplicate: true}, nil
+		case !errors.Is(err, ErrConflict):
+			return Result{}, fmt.Errorf("commit %s: %w", in.Conv, err)
+		}
+		e.stats.conflicts.Add(1)
+		if attempt == maxAttempts {
+			return Result{}, ErrBusy
+		}
+		if err := backoff(ctx, attempt); err != nil {
+			return Result{}, err
+		}
+	}
+}
+
+// backoff spreads retries of contended conversations apart: the first few
+// go again at once, later ones wait a growing, jittered while.
+func backoff(ctx context.Context, attempt int) error {
+	if attempt < 3 {
+		return ctx.Err()
+	}
+	return sleep(ctx, time.Duration(rand.Int64N(int64(min(attempt, 20))*int64(100*time.Microsecond))))
+}
+
+// decodeState reads a stored state. Unreadable bytes give a state no build
+// knows, which the dialog's migration moves somewhere sensible: a corrupt
+// record must not become an error loop.
+func decodeState(b []byte) dialog.State {
+	if b == nil {
+		return dialog.State{}
+	}
+	var st dialog.State
+	if err := json.Unmarshal(b, &st); err != nil {
+		return dialog.State{Version: -1, Name: "unreadable"}
+	}
+	return st
+}
+
+// Stats are counts since the engine started.
+type Stats struct {
+	Turns      int64 // committed turns
+	Duplicates int64 // updates dropped as already handled
+	Conflicts  int64 // commits that lost a race and were retried
+	Fallbacks  int64 // messages the dialog did not understand
+	RedFlags   int64 // red-flag referrals
+}
+
+type stats struct {
+	turns, duplicates, conflicts, fallbacks, redFlags atomic.Int64
+}
+
+func (s *stats) count(o dialog.Outcome) {
+	s.turns.Add(1)
+	if o.Fallback {
+		s.fallbacks.Add(1)
+	}
+	if o.RedFlag != "" {
+		s.redFlags.Add(1)
+	}
+}
+
+// Stats returns the engine's counts so far.
+func (e *Engine) Stats() Stats {
+	return Stats{
+		Turns:      e.stats.turns.Load(),
+		Duplicates: e.stats.duplicates.Load(),
+		Conflicts:  e.stats.conflicts.Load(),
+		Fallbacks:  e.stats.fallbacks.Load(),
+		RedFlags:   e.stats.redFlags.Load(),
+	}
+}

@@ -1,0 +1,209 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/letdownbot/letdown/adapters/memstore"
+	"github.com/letdownbot/letdown/bot"
+	"github.com/letdownbot/letdown/content"
+	"github.com/letdownbot/letdown/dialog"
+)
+
+const conv bot.Conv = "tg:1:1"
+
+func newEngine(t testing.TB, s bot.Store) *bot.Engine {
+	t.Helper()
+	cat, err := content.Default()
+	if err != nil {
+		t.Fatalf("content.Default() = %v", err)
+	}
+	return bot.NewEngine(dialog.New(cat), s)
+}
+
+func handle(t *testing.T, e *bot.Engine, in bot.Incoming) bot.Result {
+	t.Helper()
+	res, err := e.Handle(context.Background(), in)
+	if err != nil {
+		t.Fatalf("Handle(%+v) = %v", in, err)
+	}
+	return res
+}
+
+func TestSameUpdateTwiceIsHandledOnce(t *testing.T) {
+	store := memstore.New()
+	e := newEngine(t, store)
+	first := handle(t, e, bot.Incoming{Conv: conv, UpdateID: 7, Command: "start"})
+	before, _ := store.Load(context.Background(), conv)
+	again := handle(t, e, bot.Incoming{Conv: conv, UpdateID: 7, Command: "start"})
+	older := handle(t, e, bot.Incoming{Conv: conv, UpdateID: 6, Text: "hello"})
+	after, _ := store.Load(context.Background(), conv)
+	if len(first.Replies) == 0 || first.Duplicate {
+		t.Fatalf("first delivery = %+v, want replies", first)
+	}
+	if !again.Duplicate || len(again.Replies) != 0 || !older.Duplicate {
+		t.Errorf("repeat = %+v, older = %+v, want both dropped as duplicates", again, older)
+	}
+	if after.Version != before.Version {
+		t.Errorf("version %d → %d after a duplicate, want unchanged", before.Version, after.Version)
+	}
+	pending, _ := store.Pending(context.Background(), conv, 100)
+	if len(pending) != len(first.Replies) {
+		t.Errorf("outbox holds %d replies, want the %d of the first delivery only", len(pending), len(first.Replies))
+	}
+}
+
+func TestDedupeKeyIsHandledOnce(t *testing.T) {
+	e := newEngine(t, memstore.New())
+	handle(t, e, bot.Incoming{Conv: conv, DedupeKey: "Ev1", Command: "start"})
+	if res := handle(t, e, bot.Incoming{Conv: conv, DedupeKey: "Ev1", Command: "start"}); !res.Duplicate {
+		t.Errorf("second delivery of Ev1 = %+v, want a duplicate", res)
+	}
+}
+
+// racingStore lets another turn commit between this turn's load and commit,
+// the first few times: the engine must reload and apply both.
+type racingStore struct {
+	bot.Store
+	mu     sync.Mutex
+	races  int
+	racing func()
+}
+
+func (s *racingStore) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error) {
+	s.mu.Lock()
+	race := s.races > 0
+	if race {
+		s.races--
+	}
+	s.mu.Unlock()
+	if race {
+		s.racing()
+	}
+	return s.Store.Commit(ctx, c)
+}
+
+func TestConflictReloadsAndLosesNothing(t *testing.T) {
+	mem := memstore.New()
+	rs := &racingStore{Store: mem, races: 3}
+	e := newEngine(t, rs)
+	other := newEngine(t, mem)
+	queued := 0
+	rs.racing = func() {
+		queued += len(handle(t, other, bot.Incoming{Conv: conv, Text: "interrupting"}).Replies)
+	}
+	queued += len(handle(t, e, bot.Incoming{Conv: conv, Command: "start"}).Replies)
+	if got := e.Stats().Conflicts; got != 3 {
+		t.Errorf("Conflicts = %d, want 3", got)
+	}
+	// The three interrupting turns and this one all reached the outbox.
+	pending, _ := mem.Pending(context.Background(), conv, 100)
+	if len(pending) != queued || other.Stats().Turns != 3 {
+		t.Errorf("outbox holds %d replies, want %d from 4 turns", len(pending), queued)
+	}
+}
+
+func TestConcurrentTurnsAreAllApplied(t *testing.T) {
+	store := memstore.New()
+	e := newEngine(t, store)
+	handle(t, e, bot.Incoming{Conv: conv, Command: "start"})
+	pending, _ := store.Pending(context.Background(), conv, 1000)
+	base := len(pending)
+	const workers, each = 16, 25
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				// Typed nonsense: one fallback reply per turn, state unchanged.
+				if _, err := e.Handle(context.Background(), bot.Incoming{Conv: conv, UpdateID: int64(w*each + i + 1), Text: "zzz"}); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// Update ids race each other, so lower ids that arrive after a higher
+	// one are duplicates by the watermark rule; every turn is either
+	// applied once or dropped, never lost halfway.
+	st := e.Stats()
+	pending, _ = store.Pending(context.Background(), conv, 10000)
+	if got := int64(len(pending) - base); got != st.Fallbacks {
+		t.Errorf("%d replies queued for %d applied turns", got, st.Fallbacks)
+	}
+	if st.Fallbacks+st.Duplicates != workers*each {
+		t.Errorf("applied %d + duplicates %d, want %d", st.Fallbacks, st.Duplicates, workers*each)
+	}
+	for i := 1; i < len(pending); i++ {
+		if pending[i].Seq <= pending[i-1].Seq {
+			t.Fatalf("outbox seqs not increasing: %d after %d", pending[i].Seq, pending[i-1].Seq)
+		}
+	}
+}
+
+func TestForgetErasesEverything(t *testing.T) {
+	store := memstore.New()
+	e := newEngine(t, store)
+	ctx := context.Background()
+	for _, in := range []bot.Incoming{
+		{Conv: conv, UpdateID: 1, Command: "start"},
+		{Conv: conv, UpdateID: 2, Button: "1:clear"},
+		{Conv: conv, UpdateID: 3, Command: "forget"},
+	} {
+		handle(t, e, in)
+	}
+	res := handle(t, e, bot.Incoming{Conv: conv, UpdateID: 4, Button: "1:forget:yes"})
+	if !res.Outcome.Forget {
+		t.Fatalf("forget:yes outcome = %+v", res.Outcome)
+	}
+	snap, err := store.Load(ctx, conv)
+	if err != nil || snap.State != nil {
+		t.Errorf("Load after forget = %+v, %v; want no state", snap, err)
+	}
+	pending, _ := store.Pending(ctx, conv, 100)
+	if len(pending) != len(res.Replies) {
+		t.Errorf("outbox after forget holds %d replies, want only the %d goodbye", len(pending), len(res.Replies))
+	}
+	if again := handle(t, e, bot.Incoming{Conv: conv, UpdateID: 4, Button: "1:forget:yes"}); !again.Duplicate {
+		t.Errorf("the forget update delivered again = %+v, want a duplicate", again)
+	}
+}
+
+// corruptStore returns bytes no build ever wrote.
+type corruptStore struct{ bot.Store }
+
+func (s corruptStore) Load(ctx context.Context, c bot.Conv) (bot.Snapshot, error) {
+	snap, err := s.Store.Load(ctx, c)
+	if snap.State == nil {
+		snap.State = []byte("{not json")
+	}
+	return snap, err
+}
+
+func TestCorruptStateMovesSomewhereSensible(t *testing.T) {
+	e := newEngine(t, corruptStore{memstore.New()})
+	res := handle(t, e, bot.Incoming{Conv: conv, Text: "hello"})
+	if len(res.Replies) < 2 {
+		t.Fatalf("corrupt state gave %d replies, want the notice and the safety check", len(res.Replies))
+	}
+	last := res.Replies[len(res.Replies)-1].Reply
+	if n := len(last.Buttons); n == 0 || last.Buttons[n-1].Data != "1:clear" {
+		t.Errorf("corrupt state ended on %+v, want the safety check", last)
+	}
+}
+
+type downStore struct{ bot.Store }
+
+func (downStore) Load(context.Context, bot.Conv) (bot.Snapshot, error) {
+	return bot.Snapshot{}, errors.New("connection refused")
+}
+
+func TestStoreErrorIsReturned(t *testing.T) {
+	e := newEngine(t, downStore{})
+	if _, err := e.Handle(context.Background(), bot.Incoming{Conv: conv, Text: "hi"}); err == nil {
+		t.Error("Handle with the store down = nil error")
+	}
+}

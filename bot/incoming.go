@@ -1,0 +1,60 @@
+// Package bot is Letdown's core: the normalized message every platform
+// adapter produces, the Engine that runs one turn of the dialog and commits
+// it atomically, and the small interfaces (stores, senders) it consumes.
+// It imports no platform SDK and no adapter.
+package bot
+
+import (
+	"strings"
+	"time"
+
+	"github.com/letdownbot/letdown/dialog"
+)
+
+// Conv identifies one person's conversation: platform, then workspace or
+// chat, then user, joined by colons ("tg:123:123", "slack:T1:U2", "console:local").
+type Conv string
+
+// Platform returns the part of the key before the first colon.
+func (c Conv) Platform() string {
+	p, _, _ := strings.Cut(string(c), ":")
+	return p
+}
+
+// Incoming is one platform event, normalized. Exactly one of Text, Button,
+// Command or NonText is set.
+type Incoming struct {
+	Conv Conv
+	// UpdateID is the platform's increasing sequence number (Telegram's
+	// update_id). Updates at or below the conversation's watermark are
+	// dropped as duplicates. Zero means the platform has none.
+	UpdateID int64
+	// DedupeKey identifies the event on platforms without sequence numbers
+	// (Slack's event_id); an event whose key was already committed is dropped.
+	DedupeKey string
+	Text      string
+	Button    string
+	Command   string
+	Args      string
+	NonText   string
+	Locale    string // the platform's language code, if any
+	At        time.Time
+}
+
+func (in Incoming) input() dialog.Input {
+	return dialog.Input{Text: in.Text, Button: in.Button, Command: in.Command, Args: in.Args, NonText: in.NonText}
+}
+
+// Reply is one message to send, with its buttons.
+type Reply = dialog.Reply
+
+// Button is one tappable choice under a Reply.
+type Button = dialog.Button
+
+// Outgoing is a committed reply waiting in a conversation's outbox. Seq
+// increases within one conversation, in the order replies must be sent.
+type Outgoing struct {
+	Conv  Conv
+	Seq   int64
+	Reply Reply
+}
