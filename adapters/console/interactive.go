@@ -1,0 +1,70 @@
+package console
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/letdownbot/letdown/bot"
+)
+
+// RunInteractive chats on a terminal until r ends or ctx is done. A new
+// conversation starts with /start; an existing one picks up where it was.
+func (c *Chat) RunInteractive(ctx context.Context, r io.Reader, w io.Writer) error {
+	fmt.Fprintln(w, "Letdown — type a number or a button's name to tap it, or type freely. /help lists commands; Ctrl-D quits.")
+	replies, err := c.pending(ctx)
+	if err != nil {
+		return err
+	}
+	snap, err := c.engine.Store().Load(ctx, c.conv)
+	if err != nil {
+		return err
+	}
+	switch {
+	case snap.State == nil:
+		if replies, err = c.turn(ctx, "/start"); err != nil {
+			return err
+		}
+	case len(replies) == 0:
+		fmt.Fprintln(w, "(Welcome back. Type anything to see where you were, or /restart to begin again.)")
+	}
+	show(w, replies)
+	in := bufio.NewReader(r)
+	for ctx.Err() == nil {
+		fmt.Fprint(w, "> ")
+		line, err := readLine(in)
+		if errors.Is(err, io.EOF) {
+			fmt.Fprintln(w)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		replies, err := c.turn(ctx, line)
+		if err != nil {
+			return err
+		}
+		show(w, replies)
+	}
+	return ctx.Err()
+}
+
+// show prints replies as a person reads them: text, then numbered buttons.
+func show(w io.Writer, replies []bot.Reply) {
+	for _, r := range replies {
+		fmt.Fprintln(w)
+		for _, line := range strings.Split(r.Text, "\n") {
+			fmt.Fprintln(w, "  "+line)
+		}
+		if len(r.Buttons) > 0 {
+			fmt.Fprintln(w)
+		}
+		for i, b := range r.Buttons {
+			fmt.Fprintf(w, "   [%d] %s\n", i+1, b.Label)
+		}
+	}
+	fmt.Fprintln(w)
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+// errUsage is returned after a usage message was already printed.
+var errUsage = errors.New("usage")
+
+func exitCode(err error) int {
+	if err == errUsage {
+		return 2
+	}
+	return 1
+}
+
+const usage = `letdown — a chat assistant for getting a milk let-down.
+
+Usage:
+  letdown chat [--jsonl] [--redis URL] [--user NAME]
+        Talk to the bot in this terminal. Needs no accounts and no servers:
+        conversations live in memory unless --redis is given.
+  letdown content check [DIR]
+        Validate guidance content (the built-in catalog, or DIR with one
+        folder per language) and print every problem with file and id.
+  letdown content graph
+        Print the dialog's state machine as a Mermaid state diagram.
+  letdown help
+        Show this help. Every command takes --help.
+`
+
+// run is the whole program, with its environment passed in so tests can
+// call it end to end.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "chat":
+		return runChat(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "content":
+		return runContent(args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintf(stderr, "letdown: unknown command %q\n\n%s", args[0], usage)
+		return errUsage
+	}
+}
+
+// parse parses a subcommand's flags; --help prints its usage and succeeds.
+func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (done bool, err error) {
+	fs.SetOutput(stderr)
+	err = fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return true, nil
+	}
+	if err != nil {
+		return true, errUsage
+	}
+	return false, nil
+}
