@@ -22,6 +22,9 @@ type Snapshot struct {
 	Version   int64  // increases by one with every commit; 0 when new
 	Watermark int64  // highest UpdateID committed
 	State     []byte // the dialog state, encoded by the Engine; nil when new
+	// Blocked is set when the platform refused the conversation for good
+	// (Outbox.Block) and she has not written since.
+	Blocked bool
 }
 
 // Commit is everything one turn changes, applied atomically or not at all.

@@ -14,7 +14,10 @@ import (
 	"github.com/letdownbot/letdown/bot"
 )
 
-var _ bot.Store = (*Store)(nil)
+var (
+	_ bot.Store  = (*Store)(nil)
+	_ bot.Outbox = (*Store)(nil)
+)
 
 // Store is an in-memory bot.Store, safe for concurrent use.
 type Store struct {
@@ -22,7 +25,15 @@ type Store struct {
 
 	mu     sync.Mutex
 	convs  map[bot.Conv]*record
-	writes int // commits since the last sweep for expired records
+	writes int                    // commits since the last sweep for expired records
+	ready  map[bot.Conv]time.Time // conversations with replies queued, since when
+	leases map[bot.Conv]lease
+}
+
+// lease is a dispatcher's claim on sending one conversation's replies.
+type lease struct {
+	owner string
+	until time.Time
 }
 
 // record is one conversation. Version, watermark, sequence counter, state
@@ -34,6 +45,7 @@ type record struct {
 	outbox                  []bot.Outgoing
 	expires                 time.Time            // when all but the dedupe keys go; zero: never
 	dedupe                  map[string]time.Time // dedupe key → when it is forgotten
+	blocked                 bool                 // the platform refused this conversation for good
 }
 
 // Option configures a Store.
@@ -44,7 +56,12 @@ func WithNow(now func() time.Time) Option { return func(s *Store) { s.now = now 
 
 // New returns an empty Store.
 func New(opts ...Option) *Store {
-	s := &Store{now: time.Now, convs: make(map[bot.Conv]*record)}
+	s := &Store{
+		now:    time.Now,
+		convs:  make(map[bot.Conv]*record),
+		ready:  make(map[bot.Conv]time.Time),
+		leases: make(map[bot.Conv]lease),
+	}
 	for _, o := range opts {
 		o(s)
 	}
@@ -62,7 +79,7 @@ func (s *Store) Load(ctx context.Context, conv bot.Conv) (bot.Snapshot, error) {
 	if r == nil || r.version == 0 {
 		return bot.Snapshot{}, nil
 	}
-	return bot.Snapshot{Version: r.version, Watermark: r.watermark, State: slices.Clone(r.state)}, nil
+	return bot.Snapshot{Version: r.version, Watermark: r.watermark, State: slices.Clone(r.state), Blocked: r.blocked}, nil
 }
 
 // Commit applies c atomically; see bot.Commit for what each field does.
@@ -96,6 +113,7 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 		r.state, r.outbox, r.dedupe = nil, nil, nil
 	}
 	r.version++
+	r.blocked = false
 	r.watermark = max(r.watermark, c.Watermark)
 	r.state = nil
 	if len(c.State) > 0 {
@@ -116,6 +134,9 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 		out = append(out, o)
 	}
 	r.expires = expiry(now, c.TTL, r.state != nil)
+	if _, ok := s.ready[c.Conv]; !ok && len(out) > 0 {
+		s.ready[c.Conv] = now
+	}
 
 	s.writes++
 	if 2*s.writes >= max(len(s.convs), 64) {
@@ -159,6 +180,77 @@ func (s *Store) Ack(ctx context.Context, conv bot.Conv, seq int64) error {
 	if len(r.outbox) == 0 {
 		r.outbox = nil
 	}
+	return nil
+}
+
+// Ready lists conversations queued in the ready index at or before
+// 'before', oldest first.
+func (s *Store) Ready(ctx context.Context, before time.Time, limit int) ([]bot.Conv, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []bot.Conv
+	for c, since := range s.ready {
+		if !since.After(before) {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b bot.Conv) int { return s.ready[a].Compare(s.ready[b]) })
+	return out[:min(len(out), max(limit, 0))], nil
+}
+
+// Settle takes conv out of the ready index unless replies are pending.
+func (s *Store) Settle(ctx context.Context, conv bot.Conv) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.live(conv, s.now()); r == nil || len(r.outbox) == 0 {
+		delete(s.ready, conv)
+	}
+	return nil
+}
+
+// Claim takes or extends the send lease on conv.
+func (s *Store) Claim(ctx context.Context, conv bot.Conv, owner string, ttl time.Duration) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if l, ok := s.leases[conv]; ok && l.owner != owner && now.Before(l.until) {
+		return false, nil
+	}
+	s.leases[conv] = lease{owner: owner, until: now.Add(ttl)}
+	return true, nil
+}
+
+// Release gives up owner's lease on conv.
+func (s *Store) Release(ctx context.Context, conv bot.Conv, owner string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.leases[conv].owner == owner {
+		delete(s.leases, conv)
+	}
+	return ctx.Err()
+}
+
+// Block drops conv's queued replies and marks it refused until its next commit.
+func (s *Store) Block(ctx context.Context, conv bot.Conv) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.live(conv, s.now()); r != nil {
+		r.outbox = nil
+		r.blocked = true
+	}
+	delete(s.ready, conv)
 	return nil
 }
 

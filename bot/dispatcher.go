@@ -1,0 +1,406 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Dispatcher sends committed replies: in order per conversation, within the
+// platform's limits, honouring retry-after, retrying transient errors and
+// dropping what the platform refuses for good. Replies wait in the store
+// until sent, so a crash loses nothing (I4): on start, and every sweep
+// interval, the Dispatcher picks up conversations still in the ready index.
+type Dispatcher struct {
+	outbox  Outbox
+	sender  Sender
+	owner   string
+	log     *slog.Logger
+	now     func() time.Time
+	global  *rate.Limiter
+	pace    func(Conv) (every time.Duration, burst int)
+	workers int
+	sweep   time.Duration
+	grace   time.Duration
+	lease   time.Duration
+	backoff time.Duration
+
+	urgent chan Conv // someone just wrote: these go first (I6)
+	later  chan Conv // recovered or retried conversations
+
+	mu       sync.Mutex
+	busy     map[Conv]bool // being sent by a worker of this process
+	again    map[Conv]bool // notified while busy: look once more when done
+	limits   map[Conv]*convLimit
+	paused   time.Time // a platform asked everyone to wait until then
+	failures map[Conv]int
+}
+
+type convLimit struct {
+	lim  *rate.Limiter
+	used time.Time
+}
+
+// DispatcherOption configures a Dispatcher.
+type DispatcherOption func(*Dispatcher)
+
+// WithGlobalRate limits all sends together (Telegram: about 30 a second).
+func WithGlobalRate(perSecond float64, burst int) DispatcherOption {
+	return func(d *Dispatcher) { d.global = rate.NewLimiter(rate.Limit(perSecond), burst) }
+}
+
+// WithPace sets the per-conversation pacing: at most burst messages at
+// once, then one every 'every'.
+func WithPace(pace func(Conv) (every time.Duration, burst int)) DispatcherOption {
+	return func(d *Dispatcher) { d.pace = pace }
+}
+
+// WithWorkers sets how many conversations are sent to at once.
+func WithWorkers(n int) DispatcherOption { return func(d *Dispatcher) { d.workers = max(1, n) } }
+
+// WithSweep sets how often the ready index is checked for replies that no
+// notification announced (after a crash, or from another replica), and how
+// old an entry must be before this process takes it over.
+func WithSweep(every, grace time.Duration) DispatcherOption {
+	return func(d *Dispatcher) { d.sweep, d.grace = every, grace }
+}
+
+// WithOwner names this process in send leases (default: random).
+func WithOwner(owner string) DispatcherOption { return func(d *Dispatcher) { d.owner = owner } }
+
+// WithDispatchLogger sets the logger; it never receives message text.
+func WithDispatchLogger(l *slog.Logger) DispatcherOption { return func(d *Dispatcher) { d.log = l } }
+
+// WithRetryBackoff sets the first wait after a transient send error; it
+// doubles with each failure in a row, up to a minute.
+func WithRetryBackoff(first time.Duration) DispatcherOption {
+	return func(d *Dispatcher) { d.backoff = first }
+}
+
+// NewDispatcher returns a Dispatcher sending outbox's replies through sender.
+func NewDispatcher(outbox Outbox, sender Sender, opts ...DispatcherOption) *Dispatcher {
+	d := &Dispatcher{
+		outbox:   outbox,
+		sender:   sender,
+		owner:    fmt.Sprintf("d%016x", rand.Uint64()),
+		log:      slog.Default(),
+		now:      time.Now,
+		global:   rate.NewLimiter(30, 30),
+		pace:     func(Conv) (time.Duration, int) { return time.Second, 3 },
+		workers:  8,
+		sweep:    2 * time.Second,
+		grace:    5 * time.Second,
+		lease:    30 * time.Second,
+		backoff:  500 * time.Millisecond,
+		urgent:   make(chan Conv, 4096),
+		later:    make(chan Conv, 4096),
+		busy:     map[Conv]bool{},
+		again:    map[Conv]bool{},
+		limits:   map[Conv]*convLimit{},
+		failures: map[Conv]int{},
+	}
+	for _, o := range opts {
+		o(d)
+	}
+	return d
+}
+
+// Notify tells the Dispatcher that conv has new replies. It never blocks:
+// if the queue is full, the sweep finds conv later.
+func (d *Dispatcher) Notify(conv Conv) { d.enqueue(d.urgent, conv) }
+
+func (d *Dispatcher) enqueue(ch chan Conv, conv Conv) {
+	d.mu.Lock()
+	if d.busy[conv] {
+		d.again[conv] = true
+		d.mu.Unlock()
+		return
+	}
+	d.mu.Unlock()
+	select {
+	case ch <- conv:
+	default:
+	}
+}
+
+// Run sends until ctx is done. Before returning it keeps sending what is
+// already queued for at most drain, so a graceful shutdown flushes.
+func (d *Dispatcher) Run(ctx context.Context, drain time.Duration) error {
+	var wg sync.WaitGroup
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	for range d.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.worker(work)
+		}()
+	}
+	d.recover(ctx, time.Time{})
+	tick := time.NewTicker(d.sweep)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			d.recover(ctx, d.now().Add(-d.grace))
+			d.forgetIdleLimits()
+			continue
+		case <-ctx.Done():
+		}
+		break
+	}
+	// Let the workers finish the queue, then stop them.
+	deadline := time.After(drain)
+	for d.queued() > 0 {
+		select {
+		case <-deadline:
+			stopWork()
+			wg.Wait()
+			return nil
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	stopWork()
+	wg.Wait()
+	return nil
+}
+
+// queued counts conversations waiting or being sent.
+func (d *Dispatcher) queued() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.urgent) + len(d.later) + len(d.busy)
+}
+
+// recover queues the conversations of the ready index that entered it
+// before 'before' (the zero time: all of them).
+func (d *Dispatcher) recover(ctx context.Context, before time.Time) {
+	if before.IsZero() {
+		before = d.now()
+	}
+	convs, err := d.outbox.Ready(ctx, before, cap(d.later))
+	if err != nil {
+		if ctx.Err() == nil {
+			d.log.Warn("dispatcher: reading the ready index failed", "err", err)
+		}
+		return
+	}
+	for _, c := range convs {
+		d.enqueue(d.later, c)
+	}
+}
+
+func (d *Dispatcher) worker(ctx context.Context) {
+	for {
+		var conv Conv
+		// Replies to people who just wrote always go before anything else.
+		select {
+		case conv = <-d.urgent:
+		default:
+			select {
+			case conv = <-d.urgent:
+			case conv = <-d.later:
+			case <-ctx.Done():
+				return
+			}
+		}
+		if !d.take(conv) {
+			continue
+		}
+		for {
+			d.send(ctx, conv)
+			if !d.done(conv) {
+				break
+			}
+		}
+	}
+}
+
+// take marks conv busy in this process; false if a worker already has it.
+func (d *Dispatcher) take(conv Conv) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.busy[conv] {
+		d.again[conv] = true
+		return false
+	}
+	d.busy[conv] = true
+	return true
+}
+
+// done releases conv and reports whether it was notified meanwhile, in
+// which case the worker looks at it once more.
+func (d *Dispatcher) done(conv Conv) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.again[conv] {
+		delete(d.again, conv)
+		return true
+	}
+	delete(d.busy, conv)
+	return false
+}
+
+// send delivers conv's pending replies in order, under the send lease.
+func (d *Dispatcher) send(ctx context.Context, conv Conv) {
+	ok, err := d.outbox.Claim(ctx, conv, d.owner, d.lease)
+	if err != nil || !ok {
+		if err != nil && ctx.Err() == nil {
+			d.log.Warn("dispatcher: claim failed", "conv", conv, "err", err)
+		}
+		return // another replica is sending; the sweep looks again later
+	}
+	defer d.outbox.Release(context.WithoutCancel(ctx), conv, d.owner)
+	for ctx.Err() == nil {
+		pending, err := d.outbox.Pending(ctx, conv, 16)
+		if err != nil {
+			d.log.Warn("dispatcher: reading the outbox failed", "conv", conv, "err", err)
+			d.retryLater(conv)
+			return
+		}
+		if len(pending) == 0 {
+			if err := d.outbox.Settle(ctx, conv); err != nil {
+				d.log.Warn("dispatcher: settle failed", "conv", conv, "err", err)
+			}
+			return
+		}
+		for _, o := range pending {
+			if !d.deliver(ctx, o) {
+				return
+			}
+		}
+		// Keep the lease while a long outbox drains.
+		if ok, err := d.outbox.Claim(ctx, conv, d.owner, d.lease); err != nil || !ok {
+			return
+		}
+	}
+}
+
+// deliver sends one reply and acknowledges it; false means stop sending to
+// this conversation for now.
+func (d *Dispatcher) deliver(ctx context.Context, o Outgoing) bool {
+	for {
+		if err := d.wait(ctx, o.Conv); err != nil {
+			return false
+		}
+		err := d.sender.Send(ctx, o.Conv, o.Reply)
+		var retry *RetryAfterError
+		switch {
+		case err == nil:
+			d.clearFailures(o.Conv)
+			if err := d.outbox.Ack(ctx, o.Conv, o.Seq); err != nil {
+				// Sent but not acknowledged: it may be sent again after a
+				// restart. Stop here rather than risk more repeats.
+				d.log.Error("dispatcher: ack failed after send", "conv", o.Conv, "seq", o.Seq, "err", err)
+				d.retryLater(o.Conv)
+				return false
+			}
+			return true
+		case errors.As(err, &retry):
+			d.pause(retry.After)
+			d.log.Info("dispatcher: platform asked to wait", "after", retry.After)
+		case errors.Is(err, ErrRefused):
+			d.log.Info("dispatcher: platform refused the conversation for good", "conv", o.Conv, "err", err)
+			if err := d.outbox.Block(ctx, o.Conv); err != nil {
+				d.log.Error("dispatcher: block failed", "conv", o.Conv, "err", err)
+			}
+			return false
+		case ctx.Err() != nil:
+			return false
+		default:
+			d.log.Warn("dispatcher: send failed, will retry", "conv", o.Conv, "err", err)
+			d.retryLater(o.Conv)
+			return false
+		}
+	}
+}
+
+// wait blocks until this conversation, the platform and any pause allow one
+// more message.
+func (d *Dispatcher) wait(ctx context.Context, conv Conv) error {
+	for {
+		d.mu.Lock()
+		until := d.paused
+		d.mu.Unlock()
+		wait := until.Sub(d.now())
+		if wait <= 0 {
+			break
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+	if err := d.limit(conv).Wait(ctx); err != nil {
+		return err
+	}
+	return d.global.Wait(ctx)
+}
+
+func (d *Dispatcher) limit(conv Conv) *rate.Limiter {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	l, ok := d.limits[conv]
+	if !ok {
+		every, burst := d.pace(conv)
+		l = &convLimit{lim: rate.NewLimiter(rate.Every(every), burst)}
+		d.limits[conv] = l
+	}
+	l.used = d.now()
+	return l.lim
+}
+
+// forgetIdleLimits drops the limiters of conversations quiet for a minute,
+// by which time their buckets are full again anyway.
+func (d *Dispatcher) forgetIdleLimits() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	old := d.now().Add(-time.Minute)
+	for c, l := range d.limits {
+		if l.used.Before(old) && !d.busy[c] {
+			delete(d.limits, c)
+		}
+	}
+}
+
+func (d *Dispatcher) pause(after time.Duration) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if until := d.now().Add(after); until.After(d.paused) {
+		d.paused = until
+	}
+}
+
+// retryLater queues conv again after a backoff that grows with each
+// failure in a row.
+func (d *Dispatcher) retryLater(conv Conv) {
+	d.mu.Lock()
+	n := d.failures[conv]
+	d.failures[conv] = n + 1
+	d.mu.Unlock()
+	wait := min(d.backoff<<min(n, 10), time.Minute)
+	wait += time.Duration(rand.Int64N(int64(wait)/4 + 1))
+	time.AfterFunc(wait, func() { d.enqueue(d.later, conv) })
+}
+
+func (d *Dispatcher) clearFailures(conv Conv) {
+	d.mu.Lock()
+	delete(d.failures, conv)
+	d.mu.Unlock()
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,229 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/letdownbot/letdown/adapters/memstore"
+	"github.com/letdownbot/letdown/bot"
+	"github.com/letdownbot/letdown/bot/bottest"
+)
+
+// queue commits n numbered replies to conv, as turns would.
+func queue(t *testing.T, s *memstore.Store, conv bot.Conv, texts ...string) {
+	t.Helper()
+	ctx := context.Background()
+	snap, err := s.Load(ctx, conv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var replies []bot.Reply
+	for _, text := range texts {
+		replies = append(replies, bot.Reply{Text: text})
+	}
+	if _, err := s.Commit(ctx, bot.Commit{Conv: conv, Version: snap.Version, State: []byte("{}"), Replies: replies}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func fast(extra ...bot.DispatcherOption) []bot.DispatcherOption {
+	return append([]bot.DispatcherOption{
+		bot.WithGlobalRate(1e6, 1e6),
+		bot.WithPace(func(bot.Conv) (time.Duration, int) { return time.Microsecond, 1000 }),
+		bot.WithSweep(5*time.Millisecond, 0),
+		bot.WithRetryBackoff(time.Millisecond),
+	}, extra...)
+}
+
+// runDispatcher runs d until the test ends.
+func runDispatcher(t *testing.T, d *bot.Dispatcher) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d.Run(ctx, time.Second)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+}
+
+// waitFor polls cond until it holds, failing the test after a few seconds.
+// It waits on outcomes, never asserting a duration.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func TestDispatcherSendsInOrderOnce(t *testing.T) {
+	store := memstore.New()
+	sender := &bottest.Sender{}
+	d := bot.NewDispatcher(store, sender, fast()...)
+	runDispatcher(t, d)
+	a, b := bot.Conv("tg:1:1"), bot.Conv("tg:2:2")
+	for i := range 5 {
+		queue(t, store, a, fmt.Sprintf("a%d", i))
+		queue(t, store, b, fmt.Sprintf("b%d-1", i), fmt.Sprintf("b%d-2", i))
+		d.Notify(a)
+		d.Notify(b)
+		d.Notify(a)
+	}
+	waitFor(t, "15 replies", func() bool { return len(sender.Sent()) >= 15 })
+	time.Sleep(20 * time.Millisecond) // room for a wrong extra send to show up
+	if got := sender.To(a); fmt.Sprint(got) != "[a0 a1 a2 a3 a4]" {
+		t.Errorf("conv a received %v", got)
+	}
+	if got := sender.To(b); len(got) != 10 || got[0] != "b0-1" || got[9] != "b4-2" {
+		t.Errorf("conv b received %v", got)
+	}
+	if p, _ := store.Pending(context.Background(), a, 10); len(p) != 0 {
+		t.Errorf("outbox of a still holds %d replies", len(p))
+	}
+}
+
+func TestDispatcherRecoversCommittedReplies(t *testing.T) {
+	// Replies committed by a process that died before sending them: a new
+	// dispatcher finds them in the ready index without any notification.
+	store := memstore.New()
+	conv := bot.Conv("tg:3:3")
+	queue(t, store, conv, "one", "two")
+	sender := &bottest.Sender{}
+	runDispatcher(t, bot.NewDispatcher(store, sender, fast()...))
+	waitFor(t, "the recovered replies", func() bool { return len(sender.Sent()) == 2 })
+	if got := sender.To(conv); fmt.Sprint(got) != "[one two]" {
+		t.Errorf("recovered %v, want [one two]", got)
+	}
+}
+
+func TestDispatcherRetryAfter(t *testing.T) {
+	store := memstore.New()
+	conv := bot.Conv("tg:4:4")
+	var mu sync.Mutex
+	var limitedAt, sentAt time.Time
+	sender := &bottest.Sender{Fail: func(_ bot.Conv, n int) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n == 0 {
+			limitedAt = time.Now()
+			return &bot.RetryAfterError{After: 300 * time.Millisecond}
+		}
+		sentAt = time.Now()
+		return nil
+	}}
+	d := bot.NewDispatcher(store, sender, fast()...)
+	queue(t, store, conv, "hello")
+	runDispatcher(t, d)
+	d.Notify(conv)
+	waitFor(t, "the reply after the wait", func() bool { return len(sender.Sent()) == 1 })
+	mu.Lock()
+	defer mu.Unlock()
+	if waited := sentAt.Sub(limitedAt); waited < 300*time.Millisecond {
+		t.Errorf("sent again %v after a 429 asking for 300ms", waited)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if n := len(sender.Sent()); n != 1 {
+		t.Errorf("delivered %d times, want once", n)
+	}
+}
+
+func TestDispatcherRefusedBlocksTheConversation(t *testing.T) {
+	store := memstore.New()
+	blocked, fine := bot.Conv("tg:5:5"), bot.Conv("tg:6:6")
+	sender := &bottest.Sender{Fail: func(c bot.Conv, _ int) error {
+		if c == blocked {
+			return fmt.Errorf("forbidden: bot was blocked by the user: %w", bot.ErrRefused)
+		}
+		return nil
+	}}
+	d := bot.NewDispatcher(store, sender, fast()...)
+	runDispatcher(t, d)
+	queue(t, store, blocked, "x", "y")
+	queue(t, store, fine, "z")
+	d.Notify(blocked)
+	d.Notify(fine)
+	waitFor(t, "the other conversation's reply", func() bool { return len(sender.To(fine)) == 1 })
+	waitFor(t, "the blocked outbox to be dropped", func() bool {
+		p, _ := store.Pending(context.Background(), blocked, 10)
+		return len(p) == 0
+	})
+	if got := sender.To(blocked); len(got) != 0 {
+		t.Errorf("blocked conversation received %v", got)
+	}
+}
+
+func TestDispatcherRetriesTransientErrors(t *testing.T) {
+	store := memstore.New()
+	conv := bot.Conv("tg:7:7")
+	sender := &bottest.Sender{Fail: func(_ bot.Conv, n int) error {
+		if n < 3 {
+			return errors.New("connection reset")
+		}
+		return nil
+	}}
+	d := bot.NewDispatcher(store, sender, fast()...)
+	runDispatcher(t, d)
+	queue(t, store, conv, "a", "b")
+	d.Notify(conv)
+	waitFor(t, "both replies", func() bool { return len(sender.To(conv)) == 2 })
+	if got := sender.To(conv); fmt.Sprint(got) != "[a b]" {
+		t.Errorf("received %v, want [a b] once each", got)
+	}
+}
+
+func TestTwoDispatchersSendEachReplyOnce(t *testing.T) {
+	store := memstore.New()
+	sender := &bottest.Sender{}
+	d1 := bot.NewDispatcher(store, sender, fast(bot.WithOwner("one"))...)
+	d2 := bot.NewDispatcher(store, sender, fast(bot.WithOwner("two"))...)
+	const convs, each = 20, 5
+	for c := range convs {
+		for i := range each {
+			queue(t, store, bot.Conv(fmt.Sprintf("tg:%d:%d", 100+c, 100+c)), fmt.Sprintf("m%d", i))
+		}
+	}
+	runDispatcher(t, d1)
+	runDispatcher(t, d2)
+	waitFor(t, "every reply", func() bool { return len(sender.Sent()) >= convs*each })
+	time.Sleep(30 * time.Millisecond)
+	seen := map[string]int{}
+	for _, s := range sender.Sent() {
+		seen[string(s.Conv)+"/"+s.Reply.Text]++
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("%s sent %d times", k, n)
+		}
+	}
+	if len(seen) != convs*each {
+		t.Errorf("%d distinct replies sent, want %d", len(seen), convs*each)
+	}
+}
+
+func TestDispatcherPacesEachConversation(t *testing.T) {
+	store := memstore.New()
+	conv := bot.Conv("tg:8:8")
+	sender := &bottest.Sender{}
+	d := bot.NewDispatcher(store, sender,
+		bot.WithGlobalRate(1e6, 1e6),
+		bot.WithPace(func(bot.Conv) (time.Duration, int) { return 50 * time.Millisecond, 1 }),
+		bot.WithSweep(5*time.Millisecond, 0))
+	queue(t, store, conv, "1", "2", "3", "4")
+	start := time.Now()
+	runDispatcher(t, d)
+	waitFor(t, "four replies", func() bool { return len(sender.Sent()) == 4 })
+	// One at once, then one per 50 ms: three waits at least.
+	if took := time.Since(start); took < 150*time.Millisecond {
+		t.Errorf("four replies at one per 50ms took %v", took)
+	}
+}
