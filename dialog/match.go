@@ -64,7 +64,7 @@ func (d *Dialog) redFlagIn(text string) *content.RedFlag {
 			if f.Level != level {
 				continue
 			}
-			if n := matchLen(f, norm); n > bestLen {
+			if n := matchLen(f, d.phrases[i], norm); n > bestLen {
 				best, bestLen = f, n
 			}
 		}
@@ -75,12 +75,11 @@ func (d *Dialog) redFlagIn(text string) *content.RedFlag {
 	return nil
 }
 
-// matchLen is the length of the longest phrase of f found in norm and not
-// negated, or 0.
-func matchLen(f *content.RedFlag, norm string) int {
+// matchLen is the length of the longest of f's phrases (normalized) found
+// in norm and not negated, or 0.
+func matchLen(f *content.RedFlag, phrases []string, norm string) int {
 	longest := 0
-	for _, p := range f.Phrases {
-		phrase := normalize(p)
+	for _, phrase := range phrases {
 		if len(phrase) <= longest {
 			continue
 		}

@@ -108,3 +108,10 @@ func BenchmarkCommit(b *testing.B) {
 		}
 	})
 }
+
+func TestEngineConcurrency(t *testing.T) {
+	s := New()
+	newStore := func() bot.Store { return s }
+	bottest.TestEngineConcurrency(t, newStore, 1, 32, 200)
+	bottest.TestEngineConcurrency(t, newStore, 2, 32, 200)
+}
