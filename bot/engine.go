@@ -122,6 +122,16 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 	}
 }
 
+// Prompt returns what conv's conversation is asking right now, without
+// taking a turn or changing anything: for a person coming back.
+func (e *Engine) Prompt(ctx context.Context, conv Conv) ([]Reply, error) {
+	snap, err := e.store.Load(ctx, conv)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", conv, err)
+	}
+	return e.dialog.Prompt(decodeState(snap.State)), nil
+}
+
 // backoff spreads retries of contended conversations apart: the first few
 // go again at once, later ones wait a growing, jittered while.
 func backoff(ctx context.Context, attempt int) error {

@@ -74,6 +74,15 @@ func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcom
 	return t.st, t.replies, t.out
 }
 
+// Prompt returns what state st is asking of her right now, without taking
+// a turn: for showing a returning person where she was.
+func (d *Dialog) Prompt(st State) []Reply {
+	t := &turn{d: d}
+	t.st, _ = d.migrate(st)
+	t.prompt()
+	return t.replies
+}
+
 // Initial is the state of a conversation never seen before.
 func Initial() State { return State{Version: SchemaVersion, Name: stateNew} }
 

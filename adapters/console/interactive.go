@@ -29,7 +29,11 @@ func (c *Chat) RunInteractive(ctx context.Context, r io.Reader, w io.Writer) err
 			return err
 		}
 	case len(replies) == 0:
-		fmt.Fprintln(w, "(Welcome back. Type anything to see where you were, or /restart to begin again.)")
+		fmt.Fprintln(w, "(Welcome back: here is where you were. /restart begins again.)")
+		if replies, err = c.engine.Prompt(ctx, c.conv); err != nil {
+			return err
+		}
+		c.last = replies
 	}
 	show(w, replies)
 	in := bufio.NewReader(r)

@@ -121,3 +121,35 @@ func TestJSONLStoreFailureStillAnswersEveryLine(t *testing.T) {
 		t.Errorf("output %q does not report the error", out.String())
 	}
 }
+
+func TestInteractiveResumesWhereSheWas(t *testing.T) {
+	store := memstore.New()
+	cat, err := content.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := bot.NewEngine(dialog.New(cat), store)
+	var first strings.Builder
+	if err := console.New(engine, "console:me").RunInteractive(context.Background(), strings.NewReader("None of these\nPump\n"), &first); err != nil {
+		t.Fatal(err)
+	}
+	// A new process on the same store: the double-pumping question again,
+	// and "1" answers it.
+	var second strings.Builder
+	engine2 := bot.NewEngine(dialog.New(cat), store)
+	again := console.New(engine2, "console:me")
+	if err := again.RunInteractive(context.Background(), strings.NewReader("1\n"), &second); err != nil {
+		t.Fatal(err)
+	}
+	out := second.String()
+	question := cat.Questions[1].Text // "double"
+	if cat.Questions[1].ID != "double" || !strings.Contains(out, question) {
+		t.Fatalf("resumed chat does not show the double-pumping question %q:\n%s", question, out)
+	}
+	if !strings.Contains(out, cat.Questions[2].Text) {
+		t.Errorf("typing 1 after resuming did not answer it:\n%s", out)
+	}
+	if f := engine2.Stats().Fallbacks; f != 0 {
+		t.Errorf("resuming cost %d fallbacks", f)
+	}
+}
