@@ -305,6 +305,13 @@ func (d *Dispatcher) deliver(ctx context.Context, o Outgoing) bool {
 		case errors.As(err, &retry):
 			d.pause(retry.After)
 			d.log.Info("dispatcher: platform asked to wait", "after", retry.After)
+		case errors.Is(err, ErrUndeliverable):
+			d.log.Error("dispatcher: platform rejected a reply; dropping it", "conv", o.Conv, "seq", o.Seq, "err", err)
+			if err := d.outbox.Ack(ctx, o.Conv, o.Seq); err != nil {
+				d.retryLater(o.Conv)
+				return false
+			}
+			return true
 		case errors.Is(err, ErrRefused):
 			d.log.Info("dispatcher: platform refused the conversation for good", "conv", o.Conv, "err", err)
 			if err := d.outbox.Block(ctx, o.Conv); err != nil {

@@ -162,6 +162,29 @@ func TestDispatcherRefusedBlocksTheConversation(t *testing.T) {
 	}
 }
 
+func TestDispatcherDropsAnUndeliverableReply(t *testing.T) {
+	store := memstore.New()
+	conv := bot.Conv("tg:9:9")
+	sender := &bottest.Sender{Fail: func(_ bot.Conv, n int) error {
+		if n == 0 {
+			return fmt.Errorf("Bad Request: message is too long: %w", bot.ErrUndeliverable)
+		}
+		return nil
+	}}
+	d := bot.NewDispatcher(store, sender, fast()...)
+	runDispatcher(t, d)
+	queue(t, store, conv, "too long", "fine")
+	d.Notify(conv)
+	waitFor(t, "the reply after the rejected one", func() bool { return len(sender.To(conv)) == 1 })
+	if got := sender.To(conv); got[0] != "fine" {
+		t.Errorf("received %v, want only [fine]", got)
+	}
+	snap, _ := store.Load(context.Background(), conv)
+	if snap.Blocked {
+		t.Error("one rejected reply blocked the whole conversation")
+	}
+}
+
 func TestDispatcherRetriesTransientErrors(t *testing.T) {
 	store := memstore.New()
 	conv := bot.Conv("tg:7:7")
