@@ -1,0 +1,139 @@
+package telegram
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/letdownbot/letdown/bot"
+)
+
+// maxChores bounds the best-effort Bot API calls in flight at once, so a
+// burst of button presses cannot open unbounded connections.
+const maxChores = 32
+
+// core is what the webhook and the poller share: one update in, one turn
+// committed, then the best-effort chores around it.
+type core struct {
+	engine *bot.Engine
+	client *tgbot.Bot
+	o      options
+
+	chores sync.WaitGroup
+	slots  chan struct{}
+
+	mu       sync.Mutex
+	username string              // known or looked up; "" until then
+	lastSaid map[int64]time.Time // group chat → when it last got the general message
+}
+
+func newCore(engine *bot.Engine, client *tgbot.Bot, o options) *core {
+	return &core{
+		engine:   engine,
+		client:   client,
+		o:        o,
+		slots:    make(chan struct{}, maxChores),
+		username: strings.TrimPrefix(o.username, "@"),
+		lastSaid: make(map[int64]time.Time),
+	}
+}
+
+// handle runs one update. A nil error means it may be acknowledged: the
+// turn is committed, or there was nothing to commit. Replies are left in
+// the outbox for the dispatcher.
+func (c *core) handle(ctx context.Context, u *models.Update) error {
+	ev := Convert(u)
+	switch {
+	case ev.Ignore:
+		if ev.CallbackID != "" {
+			c.chore(func(ctx context.Context) { c.answer(ctx, ev) })
+		}
+		return nil
+	case ev.Group:
+		c.group(ev)
+		return nil
+	}
+	res, err := c.engine.Handle(ctx, ev.Incoming)
+	if err != nil {
+		c.o.log.Warn("telegram: turn not committed", "conv", ev.Conv, "update_id", ev.UpdateID, "err", err)
+		return err
+	}
+	if c.o.notify != nil && (res.Duplicate || len(res.Replies) > 0) {
+		c.o.notify(ev.Conv)
+	}
+	if ev.CallbackID != "" {
+		c.chore(func(ctx context.Context) {
+			c.answer(ctx, ev)
+			c.unbutton(ctx, ev)
+		})
+	}
+	return nil
+}
+
+// chore runs f in the background with a timeout: the platform's ack must
+// not wait on calls that only tidy up.
+func (c *core) chore(f func(ctx context.Context)) {
+	c.chores.Add(1)
+	go func() {
+		defer c.chores.Done()
+		c.slots <- struct{}{}
+		defer func() { <-c.slots }()
+		ctx, cancel := context.WithTimeout(context.Background(), c.o.choreTimeout)
+		defer cancel()
+		f(ctx)
+	}()
+}
+
+// wait blocks until every chore started so far has finished.
+func (c *core) wait() { c.chores.Wait() }
+
+// answer stops the spinner on the pressed button. Telegram wants every
+// callback query answered, even one the bot ignores; what to say is in the
+// replies the dialog queued.
+func (c *core) answer(ctx context.Context, ev Event) {
+	_, err := c.client.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: ev.CallbackID})
+	if err != nil {
+		c.o.log.Info("telegram: callback not answered", "conv", ev.Conv, "update_id", ev.UpdateID, "err", wrapErr("answerCallbackQuery", err))
+	}
+}
+
+// unbutton removes the keyboard from the message whose button was pressed,
+// so the same old choice cannot be made twice.
+func (c *core) unbutton(ctx context.Context, ev Event) {
+	if ev.CallbackMsg.MessageID == 0 {
+		return
+	}
+	_, err := c.client.EditMessageReplyMarkup(ctx, &tgbot.EditMessageReplyMarkupParams{
+		ChatID:      ev.CallbackMsg.ChatID,
+		MessageID:   ev.CallbackMsg.MessageID,
+		ReplyMarkup: keyboard{InlineKeyboard: [][]button{}},
+	})
+	if err != nil {
+		// "message is not modified" on a repeated press is expected.
+		c.o.log.Debug("telegram: keyboard not removed", "conv", ev.Conv, "update_id", ev.UpdateID, "err", wrapErr("editMessageReplyMarkup", err))
+	}
+}
+
+// me returns the bot's username, asking getMe the first time it is needed
+// when no WithUsername was given. A failed lookup is tried again next time.
+func (c *core) me(ctx context.Context) string {
+	c.mu.Lock()
+	name := c.username
+	c.mu.Unlock()
+	if name != "" {
+		return name
+	}
+	name, err := Username(ctx, c.client)
+	if err != nil {
+		c.o.log.Warn("telegram: getMe failed", "err", err)
+		return ""
+	}
+	c.mu.Lock()
+	c.username = name
+	c.mu.Unlock()
+	return name
+}

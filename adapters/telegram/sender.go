@@ -1,0 +1,188 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/letdownbot/letdown/bot"
+)
+
+// Telegram's limits, as the Sender and the dispatcher need them.
+const (
+	// MaxMessage is the most characters (UTF-16 code units, as Telegram
+	// counts) in one message; longer replies are sent in parts.
+	MaxMessage = 4096
+	// MaxButtonData is the most bytes of callback_data on one button.
+	MaxButtonData = 64
+
+	// PrivateEvery and PrivateBurst pace one private chat: about one
+	// message a second, with a short burst so a turn's two or three
+	// replies arrive together.
+	PrivateEvery = time.Second
+	PrivateBurst = 3
+	// GroupEvery and GroupBurst pace one group: 20 messages a minute.
+	GroupEvery = 3 * time.Second
+	GroupBurst = 1
+	// BulkPerSecond is about the most messages a second to all chats together.
+	BulkPerSecond = 30
+)
+
+// Pace returns how often the dispatcher may send to conv's chat, and how
+// many messages it may send at once before that pace applies. Group chats
+// have negative ids in Telegram.
+func Pace(conv bot.Conv) (every time.Duration, burst int) {
+	if chat, ok := chatOf(conv); ok && chat < 0 {
+		return GroupEvery, GroupBurst
+	}
+	return PrivateEvery, PrivateBurst
+}
+
+var _ bot.Sender = (*Sender)(nil)
+
+// Sender delivers replies to Telegram chats as plain text (no parse mode,
+// so nothing in the text is taken for markup) with one button per row.
+type Sender struct {
+	client *tgbot.Bot
+	log    *slog.Logger
+
+	// progress remembers, per conversation, how many parts of a split reply
+	// went out before a send failed, so the retry sends only the rest.
+	mu       sync.Mutex
+	progress map[bot.Conv]sent
+	seed     maphash.Seed
+}
+
+// sent is how far a split reply got: the first parts of the reply whose
+// text hashes to sum.
+type sent struct {
+	sum   uint64
+	parts int
+}
+
+// NewSender returns a Sender using client. It reads WithLogger.
+func NewSender(client *tgbot.Bot, opts ...Option) *Sender {
+	o := newOptions(opts)
+	return &Sender{client: client, log: o.log, progress: make(map[bot.Conv]sent), seed: maphash.MakeSeed()}
+}
+
+// Send delivers r to the chat in conv. Its error is what bot.Sender asks
+// for: a *bot.RetryAfterError on 429, ErrRefused when the person blocked the
+// bot or the chat is gone, anything else transient. Error text never
+// includes the message.
+func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
+	chat, ok := chatOf(conv)
+	if !ok {
+		// No retry can fix a key that names no Telegram chat.
+		return fmt.Errorf("telegram: %q is not a Telegram conversation: %w", conv, bot.ErrRefused)
+	}
+	parts := Split(r.Text, MaxMessage)
+	if len(parts) == 0 {
+		s.log.Error("telegram: empty reply not sent", "conv", conv)
+		return nil
+	}
+	kb := s.keyboard(conv, r.Buttons)
+	sum := maphash.String(s.seed, r.Text)
+	first := 0
+	if len(parts) > 1 {
+		s.mu.Lock()
+		if p, ok := s.progress[conv]; ok && p.sum == sum {
+			first = p.parts
+		}
+		s.mu.Unlock()
+	}
+	for i := first; i < len(parts); i++ {
+		params := &tgbot.SendMessageParams{ChatID: chat, Text: parts[i], LinkPreviewOptions: noPreview()}
+		if i == len(parts)-1 && kb != nil {
+			params.ReplyMarkup = *kb
+		}
+		if _, err := s.client.SendMessage(ctx, params); err != nil {
+			err = sendErr(err)
+			if i > first || errors.Is(err, bot.ErrRefused) {
+				s.mu.Lock()
+				if errors.Is(err, bot.ErrRefused) {
+					delete(s.progress, conv) // nothing more goes to this chat
+				} else {
+					s.progress[conv] = sent{sum: sum, parts: i}
+				}
+				s.mu.Unlock()
+			}
+			return err
+		}
+	}
+	if len(parts) > 1 {
+		s.mu.Lock()
+		delete(s.progress, conv)
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+// sendErr maps a failed sendMessage onto what bot.Sender promises.
+func sendErr(err error) error {
+	if after, ok := retryAfter(err); ok {
+		return &bot.RetryAfterError{After: after}
+	}
+	wrapped := wrapErr("sendMessage", err)
+	var migrate *tgbot.MigrateError
+	switch {
+	case errors.Is(err, tgbot.ErrorForbidden),
+		errors.As(err, &migrate),
+		errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(strings.ToLower(err.Error()), "chat not found"):
+		return fmt.Errorf("%w: %w", bot.ErrRefused, wrapped)
+	case errors.Is(err, tgbot.ErrorBadRequest):
+		// Anything else Telegram calls a bad request is about this message
+		// (too long, bad markup): sending it again cannot help.
+		return fmt.Errorf("%w: %w", bot.ErrUndeliverable, wrapped)
+	}
+	return wrapped
+}
+
+// keyboard builds the inline keyboard, one button per row. A button
+// Telegram would refuse is dropped, and logged, rather than failing the
+// whole reply: she can still type or use /help.
+func (s *Sender) keyboard(conv bot.Conv, buttons []bot.Button) *keyboard {
+	if len(buttons) == 0 {
+		return nil
+	}
+	kb := keyboard{InlineKeyboard: make([][]button, 0, len(buttons))}
+	for i, b := range buttons {
+		if b.Data == "" || len(b.Data) > MaxButtonData || strings.TrimSpace(b.Label) == "" {
+			s.log.Error("telegram: button dropped, Telegram would refuse it", "conv", conv, "button", i, "data_bytes", len(b.Data))
+			continue
+		}
+		kb.InlineKeyboard = append(kb.InlineKeyboard, []button{{Text: b.Label, CallbackData: b.Data}})
+	}
+	if len(kb.InlineKeyboard) == 0 {
+		return nil
+	}
+	return &kb
+}
+
+// keyboard and button are the wire form of an inline keyboard. The
+// library's InlineKeyboardButton always encodes an empty "copy_text",
+// which Telegram may refuse; these encode only what is set.
+type keyboard struct {
+	InlineKeyboard [][]button `json:"inline_keyboard"`
+}
+
+type button struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data,omitempty"`
+	URL          string `json:"url,omitempty"`
+}
+
+// noPreview turns link previews off: a tip with a source link should stay
+// one short message, not grow a card.
+func noPreview() *models.LinkPreviewOptions {
+	off := true
+	return &models.LinkPreviewOptions{IsDisabled: &off}
+}

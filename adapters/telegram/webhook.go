@@ -1,0 +1,88 @@
+package telegram
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/letdownbot/letdown/bot"
+)
+
+// SecretHeader carries the webhook's secret token on every request from
+// Telegram.
+const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
+
+// Webhook receives Telegram's updates over HTTP. It commits each update
+// through the Engine before answering, so a 200 means committed (I1);
+// anything else makes Telegram deliver it again, and the Engine's
+// watermark drops what was already committed (I2).
+type Webhook struct {
+	core   *core
+	secret [sha256.Size]byte
+}
+
+var _ http.Handler = (*Webhook)(nil)
+
+// NewWebhook returns the handler for the URL given to SetWebhook, with the
+// same secret. client answers button presses and groups. It reads
+// WithNotify, WithUsername, WithBodyLimit, WithChoreTimeout, WithLogger.
+func NewWebhook(engine *bot.Engine, client *tgbot.Bot, secret string, opts ...Option) (*Webhook, error) {
+	if err := CheckSecret(secret); err != nil {
+		return nil, err
+	}
+	return &Webhook{core: newCore(engine, client, newOptions(opts)), secret: sha256.Sum256([]byte(secret))}, nil
+}
+
+// ServeHTTP handles one update: 405 for anything but POST, 401 without the
+// right secret, 413 for a body over the limit, 400 for one that is not an
+// update, 503 when the turn could not be committed, 200 once it is.
+func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	// Before the body is read: an unauthenticated request gets nothing
+	// else done for it (I7). Comparing digests keeps the time constant
+	// whatever the length of the header.
+	got := sha256.Sum256([]byte(r.Header.Get(SecretHeader)))
+	if subtle.ConstantTimeCompare(got[:], h.secret[:]) != 1 {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.core.o.bodyLimit))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "could not read body", http.StatusBadRequest)
+		return
+	}
+	var u models.Update
+	if err := json.Unmarshal(body, &u); err != nil || u.ID <= 0 {
+		// Every update Telegram sends has a positive update_id; without
+		// one a duplicate could not be told apart.
+		http.Error(w, "not a Telegram update", http.StatusBadRequest)
+		return
+	}
+	if err := h.core.handle(r.Context(), &u); err != nil {
+		// Not committed: Telegram will deliver it again.
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// Wait blocks until the best-effort calls started by earlier requests
+// (answering button presses, removing old keyboards, group messages) are
+// done. Call it on shutdown once the HTTP server has stopped, and in tests
+// before looking at what Telegram received.
+func (h *Webhook) Wait() { h.core.wait() }
