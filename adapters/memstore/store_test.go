@@ -17,6 +17,7 @@ func TestStore(t *testing.T) {
 		return bottest.Harness{
 			Store:   s,
 			Advance: clock.Advance,
+			Clock:   clock,
 			Keys:    func(conv bot.Conv) []bottest.Key { return s.keys(conv) },
 		}
 	})

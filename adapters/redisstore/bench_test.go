@@ -66,7 +66,7 @@ func BenchmarkCommit(b *testing.B) {
 // BenchmarkBytesPerConversation reports the Redis memory one conversation
 // takes after a typical triage: 100,000 conversations, each committed four
 // times (a ~300-byte state, replies, a watermark, the default TTL) with
-// every reply acknowledged. "slack" adds a dedupe key to every commit, as
+// every reply acknowledged and the conversation settled. "slack" adds a dedupe key to every commit, as
 // Slack events carry. It needs a real Redis (INFO memory); run it alone
 // (-run '^$'), on a server nothing else writes to.
 func BenchmarkBytesPerConversation(b *testing.B) {
@@ -136,6 +136,11 @@ func fill(b *testing.B, s *Store, platform string, round, n int, state []byte) {
 				}
 				if err := s.Ack(ctx, c, last); err != nil {
 					b.Errorf("Ack(%q) = %v", c, err)
+					return
+				}
+				// As the dispatcher does once the outbox is empty.
+				if err := s.Settle(ctx, c); err != nil {
+					b.Errorf("Settle(%q) = %v", c, err)
 					return
 				}
 			}

@@ -7,10 +7,19 @@
 // all of them live in one cluster slot and every script below may touch
 // them together. With the default prefix "ld:" and conversation tg:1:1:
 //
-//	ld:{tg:1:1}:m   hash   v: version, w: watermark, n: last reply seq
+//	ld:{tg:1:1}:m   hash   v: version, w: watermark, n: last reply seq,
+//	                       b: "1" while the platform refuses her (Block)
 //	ld:{tg:1:1}:s   string the dialog state (absent when there is none)
 //	ld:{tg:1:1}:o   list   outbox, oldest first: "<seq> <JSON of bot.Reply>"
 //	ld:{tg:1:1}:d   hash   dedupe key → Unix milliseconds it is remembered until
+//	ld:{tg:1:1}:l   string send lease: the owner id of the dispatcher holding it
+//
+// and, shared by all conversations, the ready index: conversations with
+// replies queued, sharded over 16 sorted sets so that it spreads over a
+// cluster's nodes (each shard its own hash tag):
+//
+//	ld:ready:{0} … ld:ready:{15}   zset   member: conversation,
+//	                                      score: Unix ms it entered
 //
 // In the tag, '%' and '}' of the conversation are written %25 and %7D: a
 // '}' would end the tag early. m, s and o share one time to live, set by
@@ -18,15 +27,38 @@
 // left, as after an erase). d lives bot.DedupeTTL after its newest key and
 // is pruned of expired keys whenever a key is added: Redis before 7.4 cannot
 // expire a hash field, and one small hash is far cheaper than a key per event.
+// l lives as long as the lease it holds (seconds).
 // Empty lists and hashes are removed by Redis itself: a conversation whose
 // replies are all acknowledged is m and s, plus d for a day after an event
 // with a dedupe key (Slack). That is about 650 bytes of Redis memory with a
 // 300-byte state (BenchmarkBytesPerConversation).
 //
-// Commit, Load and Ack are each one Lua script, Pending one LRANGE: one
-// round trip each, and atomic.
-// Times for dedupe keys come from the Store's clock (WithNow), not the
-// server's: the replicas' clocks need only agree to well within a day.
+// # Erasing
+//
+// A commit with Erase deletes s, o and d and keeps only what m needs to
+// recognise a retry, for at most bot.DedupeTTL. It leaves l alone: a lease
+// holds nothing about her (only which process is sending, an id chosen by
+// the operator or at random) and expires with the lease, and deleting it
+// would let a second dispatcher send beside the first. Her conversation key
+// stays in the ready index until the dispatcher has sent the erasing
+// commit's own replies and settles it (seconds), as it does for everyone.
+//
+// # Round trips
+//
+// Commit, Load, Ack, Claim and Release are each one Lua script, Pending
+// one LRANGE and Ready one pipeline: one round trip each, and atomic where
+// it matters. A commit that queues replies also puts the conversation in
+// its ready shard (ZADD NX), which lives in another slot and so cannot be
+// part of the script. On one server it is pipelined right behind the
+// script, still one round trip; on a cluster, where a pipeline's commands
+// for different nodes run concurrently and in no set order, it is sent
+// once the script has answered (Settle explains why the order matters).
+// Block takes two round trips and Settle two or three; they run once per
+// refusal and once per drained outbox.
+//
+// Times for dedupe keys and the ready index come from the Store's clock
+// (WithNow), not the server's: the replicas' clocks need only agree to well
+// within a day (dedupe) and within the dispatcher's sweep grace (ready).
 package redisstore
 
 import (
@@ -47,9 +79,12 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-var _ bot.Store = (*Store)(nil)
+var (
+	_ bot.Store  = (*Store)(nil)
+	_ bot.Outbox = (*Store)(nil)
+)
 
-// Store is a bot.Store on Redis, safe for concurrent use.
+// Store is a bot.Store and bot.Outbox on Redis, safe for concurrent use.
 type Store struct {
 	client redis.UniversalClient
 	owned  bool // Close closes client
@@ -65,7 +100,7 @@ type Option func(*Store)
 // would move the hash tag.
 func WithPrefix(p string) Option { return func(s *Store) { s.prefix = p } }
 
-// WithNow sets the clock dedupe keys are timed with.
+// WithNow sets the clock dedupe keys and the ready index are timed with.
 func WithNow(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
 // New returns a Store on client. The caller keeps ownership of client:
@@ -153,6 +188,7 @@ const (
 	stateKey  = "s"
 	outboxKey = "o"
 	dedupeKey = "d"
+	leaseKey  = "l"
 )
 
 // tagEscaper keeps a conversation from ending its hash tag early, and keeps
@@ -168,11 +204,11 @@ func (s *Store) base(conv bot.Conv) (string, error) {
 	return s.prefix + "{" + tagEscaper.Replace(string(conv)) + "}:", nil
 }
 
-// loadScript returns version, watermark and state; false (nil) for each
-// that is absent.
+// loadScript returns version, watermark, state and the blocked mark;
+// false (nil) for each that is absent.
 var loadScript = redis.NewScript(`
-local mv = redis.call("HMGET", KEYS[1], "v", "w")
-return {mv[1], mv[2], redis.call("GET", KEYS[2])}
+local mv = redis.call("HMGET", KEYS[1], "v", "w", "b")
+return {mv[1], mv[2], redis.call("GET", KEYS[2]), mv[3]}
 `)
 
 // Load returns the conversation, or the zero Snapshot if there is none.
@@ -185,8 +221,8 @@ func (s *Store) Load(ctx context.Context, conv bot.Conv) (bot.Snapshot, error) {
 	if err != nil {
 		return bot.Snapshot{}, fmt.Errorf("redisstore: load: %w", err)
 	}
-	if len(res) != 3 {
-		return bot.Snapshot{}, fmt.Errorf("redisstore: load: script returned %d values, want 3", len(res))
+	if len(res) != 4 {
+		return bot.Snapshot{}, fmt.Errorf("redisstore: load: script returned %d values, want 4", len(res))
 	}
 	var snap bot.Snapshot
 	if snap.Version, err = intOrZero(res[0]); err != nil {
@@ -198,6 +234,7 @@ func (s *Store) Load(ctx context.Context, conv bot.Conv) (bot.Snapshot, error) {
 	if st, ok := res[2].(string); ok && st != "" {
 		snap.State = []byte(st)
 	}
+	snap.Blocked = res[3] == "1"
 	return snap, nil
 }
 
@@ -222,7 +259,8 @@ func intOrZero(v any) (int64, error) {
 // (ms, 0: forever), 10… replies, encoded.
 //
 // Returns -2 for a duplicate, -1 for a conflict, else the seq of the last
-// reply queued (0 when none).
+// reply queued (0 when none). A commit clears the blocked mark: she wrote,
+// so she has unblocked the bot.
 //
 // Numbers that must be exact (version, watermark, seq counter) stay
 // strings or go through HINCRBY: Lua's numbers are doubles.
@@ -239,6 +277,7 @@ if (cur[1] or "0") ~= ARGV[1] then return -1 end
 
 if ARGV[8] == "1" then redis.call("DEL", s, o, d) end
 redis.call("HINCRBY", m, "v", 1)
+redis.call("HDEL", m, "b")
 local w, old = ARGV[2], cur[2]
 if w ~= "" and (not old or #w > #old or (#w == #old and w > old)) then
   redis.call("HSET", m, "w", w)
@@ -304,7 +343,13 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 		}
 		args = append(args, enc)
 	}
-	last, err := commitScript.Run(ctx, s.client, []string{b + metaKey, b + stateKey, b + outboxKey, b + dedupeKey}, args...).Int64()
+	keys := []string{b + metaKey, b + stateKey, b + outboxKey, b + dedupeKey}
+	var last int64
+	if len(c.Replies) == 0 {
+		last, err = commitScript.Run(ctx, s.client, keys, args...).Int64()
+	} else {
+		last, err = s.commitReady(ctx, c.Conv, now, keys, args)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: commit: %w", err)
 	}
@@ -323,6 +368,55 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 		out[i] = bot.Outgoing{Conv: c.Conv, Seq: first + int64(i), Reply: r}
 	}
 	return out, nil
+}
+
+// commitReady runs the commit script and puts conv in the ready index.
+//
+// The ZADD NX must reach Redis after the script: Settle removes conv from
+// the index and then looks at the outbox, and only a ZADD that follows the
+// append is sure to land after such a look that missed the append (see
+// Settle). One connection to one server runs a pipeline in order, so there
+// the ZADD rides behind the script in the same round trip; that it is sent
+// even when the script refuses the commit is harmless (a conversation with
+// nothing queued in the index costs the dispatcher one empty look, then
+// Settle drops it). On a cluster the script and the ZADD usually go to
+// different nodes, which go-redis pipelines to concurrently: the ZADD waits
+// for the script's answer instead, and is skipped when it refused.
+//
+// Once the script has applied the commit, a failed ZADD is not reported:
+// the commit stands, and an error would make the platform retry an update
+// that is then recognised as handled, so nothing would announce its
+// replies. The caller's Notify sends them; a failing index shows in the
+// dispatcher's sweep (Ready) and is repaired by the next Settle or Commit.
+func (s *Store) commitReady(ctx context.Context, conv bot.Conv, now time.Time, keys []string, args []any) (int64, error) {
+	entry := redis.Z{Score: float64(now.UnixMilli()), Member: string(conv)}
+	shard := s.readyKey(conv)
+	if _, ordered := s.client.(*redis.Client); !ordered {
+		last, err := commitScript.Run(ctx, s.client, keys, args...).Int64()
+		if err == nil && last > 0 {
+			s.client.ZAddNX(ctx, shard, entry)
+		}
+		return last, err
+	}
+	// EVALSHA first; when the server has not cached the script (NOSCRIPT:
+	// nothing ran), the whole pipeline again with EVAL, so that a ZADD
+	// follows the script that does run.
+	for _, full := range []bool{false, true} {
+		pipe := s.client.Pipeline()
+		var script *redis.Cmd
+		if full {
+			script = commitScript.Eval(ctx, pipe, keys, args...)
+		} else {
+			script = commitScript.EvalSha(ctx, pipe, keys, args...)
+		}
+		pipe.ZAddNX(ctx, shard, entry)
+		pipe.Exec(ctx) // errors are on the commands
+		if !full && redis.HasErrorPrefix(script.Err(), "NOSCRIPT") {
+			continue
+		}
+		return script.Int64()
+	}
+	panic("unreachable")
 }
 
 // ttlMillis is how long m, s and o live after a commit, in milliseconds

@@ -52,7 +52,8 @@ func harness(t *testing.T, b *redistest.Backend) bottest.Harness {
 			t.Cleanup(func() { s2.Close() })
 			return s2
 		},
-		Keys: func(conv bot.Conv) []bottest.Key { return keysOf(t, s, conv) },
+		Keys:  func(conv bot.Conv) []bottest.Key { return keysOf(t, s, conv) },
+		Clock: clock,
 	}
 	if b.Mini != nil {
 		h.Advance = func(d time.Duration) {
@@ -68,6 +69,7 @@ var kindOf = map[string]bottest.KeyKind{
 	stateKey:  bottest.KindState,
 	outboxKey: bottest.KindOutbox,
 	dedupeKey: bottest.KindDedupe,
+	leaseKey:  bottest.KindLease,
 }
 
 // keysOf lists conv's keys with their times to live, on every node.
@@ -200,37 +202,60 @@ func TestDedupePruned(t *testing.T) {
 	}
 }
 
-// TestRoundTrips checks that Load, Commit, Pending and Ack each cost one
-// round trip once the scripts are cached.
+// TestRoundTrips checks what each operation costs in round trips once the
+// scripts are cached: one each, but for Settle and Block, which run once
+// per drained outbox and per refusal, and a Commit that queues replies on
+// a cluster, whose ready index entry must follow the script (see Commit).
 func TestRoundTrips(t *testing.T) {
-	b := redistest.New(t)
-	var calls atomic.Int64
-	b.Client.AddHook(countHook{&calls})
-	s := New(b.Client, WithPrefix(b.Prefix))
-	ctx := context.Background()
-	const conv = bot.Conv("tg:1:1")
-	ops := []struct {
-		name string
-		do   func(version int64) error
+	for _, tc := range []struct {
+		name          string
+		b             func(t *testing.T) *redistest.Backend
+		commitReplies int64
 	}{
-		{"Load", func(int64) error { _, err := s.Load(ctx, conv); return err }},
-		{"Commit", func(v int64) error {
-			_, err := s.Commit(ctx, bot.Commit{Conv: conv, Version: v, Watermark: v + 1, DedupeKey: strconv.FormatInt(v, 10), State: []byte("s"), Replies: []bot.Reply{{Text: "a"}, {Text: "b"}}, TTL: time.Hour})
-			return err
-		}},
-		{"Pending", func(int64) error { _, err := s.Pending(ctx, conv, 10); return err }},
-		{"Ack", func(v int64) error { return s.Ack(ctx, conv, 2*v+1) }},
-	}
-	for v := range int64(3) {
-		for _, op := range ops {
-			calls.Store(0)
-			if err := op.do(v); err != nil {
-				t.Fatalf("%s = %v", op.name, err)
+		{"server", func(t *testing.T) *redistest.Backend { return redistest.New(t) }, 1},
+		{"cluster", func(t *testing.T) *redistest.Backend { return redistest.Cluster(t) }, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := tc.b(t)
+			var calls atomic.Int64
+			b.Client.AddHook(countHook{&calls})
+			s := New(b.Client, WithPrefix(b.Prefix))
+			ctx := context.Background()
+			const conv = bot.Conv("tg:1:1")
+			ops := []struct {
+				name string
+				want int64
+				do   func(v int64) error
+			}{
+				{"Load", 1, func(int64) error { _, err := s.Load(ctx, conv); return err }},
+				{"Commit with replies", tc.commitReplies, func(v int64) error {
+					_, err := s.Commit(ctx, bot.Commit{Conv: conv, Version: 2 * v, Watermark: v + 1, DedupeKey: strconv.FormatInt(v, 10), State: []byte("s"), Replies: []bot.Reply{{Text: "a"}, {Text: "b"}}, TTL: time.Hour})
+					return err
+				}},
+				{"Commit", 1, func(v int64) error {
+					_, err := s.Commit(ctx, bot.Commit{Conv: conv, Version: 2*v + 1, State: []byte("s"), TTL: time.Hour})
+					return err
+				}},
+				{"Pending", 1, func(int64) error { _, err := s.Pending(ctx, conv, 10); return err }},
+				{"Ready", 1, func(int64) error { _, err := s.Ready(ctx, time.Now(), 100); return err }},
+				{"Claim", 1, func(int64) error { _, err := s.Claim(ctx, conv, "d1", time.Minute); return err }},
+				{"Ack", 1, func(v int64) error { return s.Ack(ctx, conv, 2*v+2) }},
+				{"Settle", 2, func(int64) error { return s.Settle(ctx, conv) }},
+				{"Release", 1, func(int64) error { return s.Release(ctx, conv, "d1") }},
+				{"Block", 2, func(int64) error { return s.Block(ctx, conv) }},
 			}
-			if n := calls.Load(); v > 0 && n != 1 {
-				t.Errorf("%s took %d round trips, want 1", op.name, n)
+			for v := range int64(3) {
+				for _, op := range ops {
+					calls.Store(0)
+					if err := op.do(v); err != nil {
+						t.Fatalf("%s = %v", op.name, err)
+					}
+					if n := calls.Load(); v > 0 && n != op.want {
+						t.Errorf("%s took %d round trips, want %d", op.name, n, op.want)
+					}
+				}
 			}
-		}
+		})
 	}
 }
 

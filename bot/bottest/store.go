@@ -34,6 +34,11 @@ type Harness struct {
 	// Keys lists what the backend holds for conv, one Key per raw key (or
 	// per record the backend keeps apart), in any order.
 	Keys func(conv bot.Conv) []Key
+	// Clock, when set, is the clock the Store stamps the ready index (and
+	// dedupe keys) with, which the suite may read and move without moving
+	// the backend's times to live. Nil: the suite moves time with Advance
+	// and skips the checks that need to read it.
+	Clock *Clock
 }
 
 // KeyKind says what a raw key holds.
@@ -45,6 +50,7 @@ const (
 	KindState  KeyKind = "state"  // the dialog state
 	KindOutbox KeyKind = "outbox" // committed replies not yet acknowledged
 	KindDedupe KeyKind = "dedupe" // remembered dedupe keys
+	KindLease  KeyKind = "lease"  // a dispatcher's send lease: its owner id, nothing about her
 )
 
 // Key is one raw key a backend holds for a conversation.
@@ -76,6 +82,7 @@ func TestStore(t *testing.T, newHarness func(t *testing.T) Harness) {
 	t.Run("EraseRetried", func(t *testing.T) { testEraseRetried(t, newHarness(t)) })
 	t.Run("EraseWithState", func(t *testing.T) { testEraseWithState(t, newHarness(t)) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, newHarness(t)) })
+	testOutboxContract(t, newHarness)
 }
 
 // TestStoreExpiry runs only the subtests of TestStore that move the
@@ -85,6 +92,7 @@ func TestStoreExpiry(t *testing.T, newHarness func(t *testing.T) Harness) {
 	t.Run("DedupeExpires", func(t *testing.T) { testDedupeExpires(t, newHarness(t)) })
 	t.Run("IdleExpiry", func(t *testing.T) { testIdleExpiry(t, newHarness(t)) })
 	t.Run("EraseExpires", func(t *testing.T) { testEraseExpires(t, newHarness(t)) })
+	t.Run("ClaimExpires", func(t *testing.T) { testClaimExpires(t, newHarness(t)) })
 }
 
 // convs are conversation keys the suite uses: real shapes, and one full of
@@ -114,6 +122,27 @@ func testEmpty(t *testing.T, h Harness) {
 		if keys := h.Keys(conv); len(keys) != 0 {
 			t.Errorf("keys of %q after Load, Pending and Ack = %v, want none: reading must not create keys", conv, keys)
 		}
+	}
+	ob := outboxOf(t, h.Store)
+	for _, conv := range convs {
+		if err := ob.Settle(ctx, conv); err != nil {
+			t.Errorf("Settle(%q) on a new conversation = %v, want nil", conv, err)
+		}
+		if err := ob.Release(ctx, conv, "d1"); err != nil {
+			t.Errorf("Release(%q) on a new conversation = %v, want nil", conv, err)
+		}
+		if err := ob.Block(ctx, conv); err != nil {
+			t.Errorf("Block(%q) on a new conversation = %v, want nil", conv, err)
+		}
+		if keys := h.Keys(conv); len(keys) != 0 {
+			t.Errorf("keys of %q after Settle, Release and Block = %v, want none: nothing would ever expire them", conv, keys)
+		}
+		if got := mustLoad(t, h.Store, conv); !sameSnapshot(got, bot.Snapshot{}) {
+			t.Errorf("Load(%q) after Block of a new conversation = %s, want the zero Snapshot", conv, fmtSnap(got))
+		}
+	}
+	if got := mustReady(t, ob, farFuture, 100); len(got) != 0 {
+		t.Errorf("Ready(…, 100) = %v on an empty store, want none", got)
 	}
 }
 
@@ -564,20 +593,41 @@ func testErase(t *testing.T, h Harness) {
 	if _, err := h.Store.Commit(ctx, bot.Commit{Conv: conv, Version: 2, State: []byte("stale turn")}); !errors.Is(err, bot.ErrConflict) {
 		t.Errorf("Commit(%q) at the version before Erase = %v, want ErrConflict", conv, err)
 	}
-	if got := kinds(h.Keys(conv)); !slices.Equal(got, []KeyKind{KindMeta, KindOutbox}) {
-		t.Errorf("keys of %q after Erase = %v, want only meta and outbox", conv, h.Keys(conv))
+	// The dispatcher holds the send lease while it sends the goodbye.
+	ob := outboxOf(t, h.Store)
+	const lease = time.Minute
+	if ok, err := ob.Claim(ctx, conv, "d1", lease); err != nil || !ok {
+		t.Fatalf("Claim(%q, d1) = %v, %v; want true", conv, ok, err)
+	}
+	if got := kinds(withoutLeases(t, conv, h.Keys(conv), lease)); !slices.Equal(got, []KeyKind{KindMeta, KindOutbox}) {
+		t.Errorf("keys of %q after Erase = %v, want only meta and outbox (and a lease)", conv, h.Keys(conv))
+	}
+	if !slices.Contains(mustReady(t, ob, farFuture, 100), conv) {
+		t.Errorf("Ready(…) after Erase does not list %q, want it: the erasing commit queued a reply", conv)
 	}
 	if err := h.Store.Ack(ctx, conv, 4); err != nil {
 		t.Fatalf("Ack(%q, 4) = %v", conv, err)
 	}
-	keys := h.Keys(conv)
+	if err := ob.Settle(ctx, conv); err != nil {
+		t.Fatalf("Settle(%q) = %v", conv, err)
+	}
+	if got := mustReady(t, ob, farFuture, 100); slices.Contains(got, conv) || !slices.Contains(got, bystander) {
+		t.Errorf("Ready(…) after Erase, Ack and Settle = %v, want %q and not %q", got, bystander, conv)
+	}
+	keys := withoutLeases(t, conv, h.Keys(conv), lease)
 	if got := kinds(keys); !slices.Equal(got, []KeyKind{KindMeta}) {
-		t.Errorf("keys of %q after Erase and Ack = %v, want only meta", conv, keys)
+		t.Errorf("keys of %q after Erase, Ack and Settle = %v, want only meta (and a lease)", conv, keys)
 	}
 	for _, k := range keys {
 		if k.TTL <= 0 || k.TTL > bot.DedupeTTL {
 			t.Errorf("key %v of %q after Erase: time to live %v, want in (0, %v]", k.Name, conv, k.TTL, bot.DedupeTTL)
 		}
+	}
+	if err := ob.Release(ctx, conv, "d1"); err != nil {
+		t.Fatalf("Release(%q, d1) = %v", conv, err)
+	}
+	if got := kinds(h.Keys(conv)); !slices.Equal(got, []KeyKind{KindMeta}) {
+		t.Errorf("keys of %q after Erase, Ack, Settle and Release = %v, want only meta", conv, h.Keys(conv))
 	}
 
 	if got := mustLoad(t, h.Store, bystander); !sameSnapshot(got, bSnap) {
@@ -818,7 +868,8 @@ func sameOutgoing(a, b []bot.Outgoing) bool {
 // sameSnapshot compares snapshots, telling a nil State from an empty one.
 func sameSnapshot(a, b bot.Snapshot) bool {
 	return a.Version == b.Version && a.Watermark == b.Watermark &&
-		(a.State == nil) == (b.State == nil) && bytes.Equal(a.State, b.State)
+		(a.State == nil) == (b.State == nil) && bytes.Equal(a.State, b.State) &&
+		a.Blocked == b.Blocked
 }
 
 func fmtSnap(s bot.Snapshot) string {
@@ -826,7 +877,11 @@ func fmtSnap(s bot.Snapshot) string {
 	if s.State != nil {
 		state = strconv.Quote(string(s.State))
 	}
-	return fmt.Sprintf("{Version:%d Watermark:%d State:%s}", s.Version, s.Watermark, state)
+	blocked := ""
+	if s.Blocked {
+		blocked = " Blocked"
+	}
+	return fmt.Sprintf("{Version:%d Watermark:%d State:%s%s}", s.Version, s.Watermark, state, blocked)
 }
 
 // kinds returns the sorted kinds of keys, one entry per key.

@@ -1,0 +1,185 @@
+package redisstore
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/letdownbot/letdown/bot"
+	"github.com/redis/go-redis/v9"
+)
+
+// readyShards is how many sorted sets the ready index is spread over. It
+// is part of the key layout: changing it strands entries in shards no
+// conversation maps to any more.
+const readyShards = 16
+
+// readyKey returns the ready shard conv belongs to. Each shard is its own
+// hash tag, so a cluster spreads the shards over its nodes.
+func (s *Store) readyKey(conv bot.Conv) string {
+	h := fnv.New32a()
+	h.Write([]byte(conv))
+	return s.readyShard(int(h.Sum32() % readyShards))
+}
+
+func (s *Store) readyShard(n int) string {
+	return s.prefix + "ready:{" + strconv.Itoa(n) + "}"
+}
+
+// Ready lists up to limit conversations that entered the ready index at or
+// before 'before', oldest first: the oldest of each shard, merged.
+func (s *Store) Ready(ctx context.Context, before time.Time, limit int) ([]bot.Conv, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	pipe := s.client.Pipeline()
+	cmds := make([]*redis.ZSliceCmd, readyShards)
+	for i := range cmds {
+		cmds[i] = pipe.ZRangeByScoreWithScores(ctx, s.readyShard(i), &redis.ZRangeBy{
+			Min: "-inf", Max: strconv.FormatInt(before.UnixMilli(), 10), Count: int64(limit),
+		})
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("redisstore: ready: %w", err)
+	}
+	var all []redis.Z
+	for _, c := range cmds {
+		all = append(all, c.Val()...)
+	}
+	slices.SortFunc(all, func(a, b redis.Z) int {
+		return cmp.Or(cmp.Compare(a.Score, b.Score), cmp.Compare(a.Member.(string), b.Member.(string)))
+	})
+	out := make([]bot.Conv, 0, min(limit, len(all)))
+	for _, z := range all[:min(limit, len(all))] {
+		out = append(out, bot.Conv(z.Member.(string)))
+	}
+	return out, nil
+}
+
+// unreadyScript takes ARGV[1] out of the ready shard KEYS[1] and returns
+// the score it had (nil when it was not there).
+var unreadyScript = redis.NewScript(`
+local score = redis.call("ZSCORE", KEYS[1], ARGV[1])
+if score then redis.call("ZREM", KEYS[1], ARGV[1]) end
+return score
+`)
+
+// Settle takes conv out of the ready index unless replies are pending.
+//
+// The index and the outbox are in different slots, so no script can look
+// at both. Settle therefore removes first and looks after: ZREM, then
+// LLEN, and if replies are queued after all, ZADD NX puts conv back with
+// the time it first entered. A Commit appends (RPUSH, in its script) and
+// then adds (ZADD NX). Either its append comes before Settle's LLEN, which
+// then sees it and puts conv back; or it comes after, and then its ZADD,
+// later still, comes after the ZREM and adds conv anew. Either way a
+// conversation with replies queued ends up in the index. The other order
+// (look, then remove) would lose one: LLEN sees nothing, the commit
+// appends and its ZADD NX finds conv still there, then ZREM.
+func (s *Store) Settle(ctx context.Context, conv bot.Conv) error {
+	b, err := s.base(conv)
+	if err != nil {
+		return err
+	}
+	shard := s.readyKey(conv)
+	score, err := unreadyScript.Run(ctx, s.client, []string{shard}, string(conv)).Text()
+	switch {
+	case errors.Is(err, redis.Nil):
+		score = ""
+	case err != nil:
+		return fmt.Errorf("redisstore: settle: %w", err)
+	}
+	n, err := s.client.LLen(ctx, b+outboxKey).Result()
+	if err != nil {
+		return fmt.Errorf("redisstore: settle: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	entered := float64(s.now().UnixMilli())
+	if f, err := strconv.ParseFloat(score, 64); err == nil {
+		entered = f
+	}
+	if err := s.client.ZAddNX(ctx, shard, redis.Z{Score: entered, Member: string(conv)}).Err(); err != nil {
+		return fmt.Errorf("redisstore: settle: %w", err)
+	}
+	return nil
+}
+
+// claimScript takes the lease KEYS[1] for owner ARGV[1] for ARGV[2] ms
+// when it is free or already the owner's.
+var claimScript = redis.NewScript(`
+local cur = redis.call("GET", KEYS[1])
+if cur and cur ~= ARGV[1] then return 0 end
+redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2])
+return 1
+`)
+
+// Claim takes or extends the send lease on conv for owner. The lease
+// expires on the server's clock.
+func (s *Store) Claim(ctx context.Context, conv bot.Conv, owner string, ttl time.Duration) (bool, error) {
+	b, err := s.base(conv)
+	if err != nil {
+		return false, err
+	}
+	got, err := claimScript.Run(ctx, s.client, []string{b + leaseKey}, owner, max(ttl.Milliseconds(), 1)).Int64()
+	if err != nil {
+		return false, fmt.Errorf("redisstore: claim: %w", err)
+	}
+	return got == 1, nil
+}
+
+// releaseScript deletes the lease KEYS[1] if owner ARGV[1] holds it.
+var releaseScript = redis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then redis.call("DEL", KEYS[1]) end
+return 0
+`)
+
+// Release gives up owner's lease on conv; another owner's lease stays.
+func (s *Store) Release(ctx context.Context, conv bot.Conv, owner string) error {
+	b, err := s.base(conv)
+	if err != nil {
+		return err
+	}
+	if err := releaseScript.Run(ctx, s.client, []string{b + leaseKey}, owner).Err(); err != nil {
+		return fmt.Errorf("redisstore: release: %w", err)
+	}
+	return nil
+}
+
+// blockScript drops the outbox KEYS[2] and marks the conversation KEYS[1]
+// blocked. HSET keeps m's time to live, and a conversation that has
+// expired or never was gets no m at all: nothing would ever expire it.
+var blockScript = redis.NewScript(`
+redis.call("DEL", KEYS[2])
+if redis.call("EXISTS", KEYS[1]) == 1 then redis.call("HSET", KEYS[1], "b", "1") end
+return 0
+`)
+
+// Block drops conv's queued replies, marks it refused until its next
+// commit, and takes it out of the ready index.
+//
+// It removes conv from the index first and drops the outbox after, for
+// the reason Settle gives: a commit racing with Block either appends
+// before the drop, and its replies go with the rest (bot.Outbox.Block
+// drops the whole outbox, in every store), or after it, and then its
+// ZADD NX comes after the ZREM and indexes its replies. Either way no
+// reply is left queued outside the index.
+func (s *Store) Block(ctx context.Context, conv bot.Conv) error {
+	b, err := s.base(conv)
+	if err != nil {
+		return err
+	}
+	if err := s.client.ZRem(ctx, s.readyKey(conv), string(conv)).Err(); err != nil {
+		return fmt.Errorf("redisstore: block: %w", err)
+	}
+	if err := blockScript.Run(ctx, s.client, []string{b + metaKey, b + outboxKey}).Err(); err != nil {
+		return fmt.Errorf("redisstore: block: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,439 @@
+package bottest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/letdownbot/letdown/bot"
+)
+
+// testOutboxContract runs the part of the contract the Dispatcher relies
+// on: the ready index, Settle, the send lease and Block.
+func testOutboxContract(t *testing.T, newHarness func(t *testing.T) Harness) {
+	t.Run("ReadyOnCommit", func(t *testing.T) { testReadyOnCommit(t, newHarness(t)) })
+	t.Run("ReadyOrder", func(t *testing.T) { testReadyOrder(t, newHarness(t)) })
+	t.Run("Settle", func(t *testing.T) { testSettle(t, newHarness(t)) })
+	t.Run("SettleConcurrent", func(t *testing.T) { testSettleConcurrent(t, newHarness(t)) })
+	t.Run("Claim", func(t *testing.T) { testClaim(t, newHarness(t)) })
+	t.Run("ClaimExpires", func(t *testing.T) { testClaimExpires(t, newHarness(t)) })
+	t.Run("Block", func(t *testing.T) { testBlock(t, newHarness(t)) })
+}
+
+// farFuture is a 'before' every entry of the ready index comes before.
+var farFuture = time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// outboxOf returns s as a bot.Outbox, failing the test if it is not one:
+// every store must feed the Dispatcher.
+func outboxOf(t *testing.T, s bot.Store) bot.Outbox {
+	t.Helper()
+	ob, ok := s.(bot.Outbox)
+	if !ok {
+		t.Fatalf("%T does not implement bot.Outbox", s)
+	}
+	return ob
+}
+
+func mustReady(t *testing.T, ob bot.Outbox, before time.Time, limit int) []bot.Conv {
+	t.Helper()
+	got, err := ob.Ready(context.Background(), before, limit)
+	if err != nil {
+		t.Fatalf("Ready(%v, %d) = %v", before, limit, err)
+	}
+	return got
+}
+
+func mustClaim(t *testing.T, ob bot.Outbox, conv bot.Conv, owner string, ttl time.Duration) bool {
+	t.Helper()
+	ok, err := ob.Claim(context.Background(), conv, owner, ttl)
+	if err != nil {
+		t.Fatalf("Claim(%q, %s, %v) = %v", conv, owner, ttl, err)
+	}
+	return ok
+}
+
+// withoutLeases checks the lease keys among keys (each must expire within
+// ttl) and returns the others.
+func withoutLeases(t *testing.T, conv bot.Conv, keys []Key, ttl time.Duration) []Key {
+	t.Helper()
+	var rest []Key
+	for _, k := range keys {
+		if k.Kind != KindLease {
+			rest = append(rest, k)
+			continue
+		}
+		if k.TTL <= 0 || k.TTL > ttl {
+			t.Errorf("lease key %v of %q: time to live %v, want in (0, %v]: a lease must expire", k.Name, conv, k.TTL, ttl)
+		}
+	}
+	return rest
+}
+
+// mover returns how the suite moves the Store's clock, or nil if it cannot.
+func mover(h Harness) func(time.Duration) {
+	if h.Clock != nil {
+		return h.Clock.Advance
+	}
+	return h.Advance
+}
+
+func testReadyOnCommit(t *testing.T, h Harness) {
+	ob := outboxOf(t, h.Store)
+	const conv, quiet = bot.Conv("tg:31:31"), bot.Conv("tg:32:32")
+	mustCommit(t, h.Store, bot.Commit{Conv: quiet, State: []byte("s")})
+	if got := mustReady(t, ob, farFuture, 100); len(got) != 0 {
+		t.Errorf("Ready(…) = %v after a commit without replies, want none", got)
+	}
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, State: []byte("s"), Replies: []bot.Reply{reply("one")}})
+	if got, want := mustReady(t, ob, farFuture, 100), []bot.Conv{conv}; !slices.Equal(got, want) {
+		t.Errorf("Ready(…) = %v after a commit with a reply, want %v", got, want)
+	}
+	// A commit without replies leaves the waiting ones waiting.
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 1, State: []byte("s")})
+	mustCommit(t, h.Store, bot.Commit{Conv: quiet, Version: 1, State: []byte("s")})
+	if got, want := mustReady(t, ob, farFuture, 100), []bot.Conv{conv}; !slices.Equal(got, want) {
+		t.Errorf("Ready(…) = %v after commits without replies, want %v", got, want)
+	}
+	for _, limit := range []int{0, -1} {
+		if got := mustReady(t, ob, farFuture, limit); len(got) != 0 {
+			t.Errorf("Ready(…, %d) = %v, want none", limit, got)
+		}
+	}
+	// A restarted process finds what was committed before.
+	if h.Reopen != nil {
+		if got, want := mustReady(t, outboxOf(t, h.Reopen()), farFuture, 100), []bot.Conv{conv}; !slices.Equal(got, want) {
+			t.Errorf("reopened Ready(…) = %v, want %v", got, want)
+		}
+	}
+}
+
+func testReadyOrder(t *testing.T, h Harness) {
+	ctx := context.Background()
+	ob := outboxOf(t, h.Store)
+	move := mover(h)
+	if move == nil {
+		t.Skip("the Store's clock cannot be moved: every entry would enter at once")
+	}
+	// Enough conversations to fill several shards of a sharded index, in
+	// an order unlike their names' order, one a second.
+	var order []bot.Conv
+	for i := range 24 {
+		order = append(order, bot.Conv(fmt.Sprintf("tg:%d:%d", (i*7)%24, 1000-i)))
+	}
+	var start time.Time
+	if h.Clock != nil {
+		start = h.Clock.Now()
+	}
+	for i, conv := range order {
+		if i > 0 {
+			move(time.Second)
+		}
+		mustCommit(t, h.Store, bot.Commit{Conv: conv, State: []byte("s"), Replies: []bot.Reply{reply("r")}})
+	}
+	// Later replies for a conversation already waiting do not move it back,
+	// and neither does Settle while its replies wait.
+	move(time.Second)
+	mustCommit(t, h.Store, bot.Commit{Conv: order[0], Version: 1, State: []byte("s"), Replies: []bot.Reply{reply("again")}})
+	if err := ob.Settle(ctx, order[1]); err != nil {
+		t.Fatalf("Settle(%q) = %v", order[1], err)
+	}
+	if got := mustReady(t, ob, farFuture, 100); !slices.Equal(got, order) {
+		t.Errorf("Ready(…, 100) = %v, want oldest first %v", got, order)
+	}
+	if got := mustReady(t, ob, farFuture, 5); !slices.Equal(got, order[:5]) {
+		t.Errorf("Ready(…, 5) = %v, want the oldest five %v", got, order[:5])
+	}
+	if h.Clock == nil {
+		return // the cut-off needs the Store's time
+	}
+	for _, tc := range []struct {
+		before time.Time
+		limit  int
+		want   []bot.Conv
+	}{
+		{start.Add(4 * time.Second), 100, order[:5]}, // at or before
+		{start.Add(4*time.Second - time.Millisecond), 100, order[:4]},
+		{start.Add(4 * time.Second), 2, order[:2]},
+		{start.Add(-time.Millisecond), 100, nil},
+	} {
+		if got := mustReady(t, ob, tc.before, tc.limit); !slices.Equal(got, tc.want) {
+			t.Errorf("Ready(start%+v, %d) = %v, want %v", tc.before.Sub(start), tc.limit, got, tc.want)
+		}
+	}
+}
+
+func testSettle(t *testing.T, h Harness) {
+	ctx := context.Background()
+	ob := outboxOf(t, h.Store)
+	const conv = bot.Conv("tg:33:33")
+	ready := func() bool { return slices.Contains(mustReady(t, ob, farFuture, 100), conv) }
+	settle := func() {
+		t.Helper()
+		if err := ob.Settle(ctx, conv); err != nil {
+			t.Fatalf("Settle(%q) = %v", conv, err)
+		}
+	}
+	ack := func(seq int64) {
+		t.Helper()
+		if err := h.Store.Ack(ctx, conv, seq); err != nil {
+			t.Fatalf("Ack(%q, %d) = %v", conv, seq, err)
+		}
+	}
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, State: []byte("s"), Replies: []bot.Reply{reply("r1"), reply("r2")}})
+	settle()
+	if !ready() {
+		t.Errorf("Settle(%q) with two replies pending took it out of the ready index, want it kept", conv)
+	}
+	ack(1)
+	settle()
+	if !ready() {
+		t.Errorf("Settle(%q) with one reply pending took it out of the ready index, want it kept", conv)
+	}
+	ack(2)
+	settle()
+	if ready() {
+		t.Errorf("Ready(…) lists %q after every reply was acknowledged and it settled, want it gone", conv)
+	}
+	settle()
+	if ready() {
+		t.Errorf("Ready(…) lists %q after a second Settle, want it gone", conv)
+	}
+
+	// The dispatcher acknowledges the last reply, finds nothing pending and
+	// settles; a commit lands between its look and its Settle.
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 1, State: []byte("s"), Replies: []bot.Reply{reply("r3")}})
+	ack(3)
+	if got := mustPending(t, h.Store, conv, 10); len(got) != 0 {
+		t.Fatalf("Pending(%q) = %v after Ack, want none", conv, got)
+	}
+	out := mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 2, State: []byte("s"), Replies: []bot.Reply{reply("r4")}})
+	settle()
+	if !ready() {
+		t.Errorf("Ready(…) does not list %q after a commit raced with Settle, want it: reply %v would never be sent", conv, out)
+	}
+}
+
+// testSettleConcurrent runs commits against a dispatcher's acknowledge-
+// and-settle loop, many times over, and checks after each round that
+// whatever is pending is in the ready index.
+func testSettleConcurrent(t *testing.T, h Harness) {
+	ctx := context.Background()
+	ob := outboxOf(t, h.Store)
+	const conv = bot.Conv("tg:37:37")
+	var version int64
+	for round := range 60 {
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			<-start
+			for range 2 {
+				if _, err := h.Store.Commit(ctx, bot.Commit{Conv: conv, Version: version, State: []byte("s"), Replies: []bot.Reply{reply("r")}}); err != nil {
+					t.Errorf("Commit(%q) = %v", conv, err)
+					return
+				}
+				version++
+			}
+		})
+		wg.Go(func() {
+			<-start
+			for range 2 {
+				pending, err := h.Store.Pending(ctx, conv, 100)
+				if err != nil {
+					t.Errorf("Pending(%q) = %v", conv, err)
+					return
+				}
+				if len(pending) > 0 {
+					if err := h.Store.Ack(ctx, conv, pending[len(pending)-1].Seq); err != nil {
+						t.Errorf("Ack(%q) = %v", conv, err)
+						return
+					}
+				}
+				if err := ob.Settle(ctx, conv); err != nil {
+					t.Errorf("Settle(%q) = %v", conv, err)
+					return
+				}
+			}
+		})
+		close(start)
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
+		if pending := mustPending(t, h.Store, conv, 100); len(pending) > 0 && !slices.Contains(mustReady(t, ob, farFuture, 100), conv) {
+			t.Fatalf("round %d: %d replies of %q pending but it is not in the ready index", round, len(pending), conv)
+		}
+	}
+}
+
+func testClaim(t *testing.T, h Harness) {
+	ctx := context.Background()
+	ob := outboxOf(t, h.Store)
+	const conv, other = bot.Conv("tg:34:34"), bot.Conv("tg:35:35")
+	const ttl = time.Minute
+	steps := []struct {
+		name    string
+		release string // Release for this owner first, unless ""
+		conv    bot.Conv
+		owner   string
+		want    bool
+	}{
+		{"free", "", conv, "A", true},
+		{"held by another", "", conv, "B", false},
+		{"held by the same owner: extends", "", conv, "A", true},
+		{"per conversation", "", other, "B", true},
+		{"released by someone else", "B", conv, "B", false},
+		{"released by its owner", "A", conv, "B", true},
+		{"taken over", "", conv, "A", false},
+	}
+	for _, st := range steps {
+		if st.release != "" {
+			if err := ob.Release(ctx, st.conv, st.release); err != nil {
+				t.Fatalf("%s: Release(%q, %s) = %v", st.name, st.conv, st.release, err)
+			}
+		}
+		if got := mustClaim(t, ob, st.conv, st.owner, ttl); got != st.want {
+			t.Errorf("%s: Claim(%q, %s) = %v, want %v", st.name, st.conv, st.owner, got, st.want)
+		}
+	}
+	if h.Reopen != nil {
+		if mustClaim(t, outboxOf(t, h.Reopen()), conv, "C", ttl) {
+			t.Errorf("Claim(%q, C) through another Store = true while B holds it, want false", conv)
+		}
+	}
+	// A lease is no conversation: it holds no more than its owner, expires,
+	// and does not make a conversation that loads or waits.
+	if rest := withoutLeases(t, conv, h.Keys(conv), ttl); len(rest) != 0 {
+		t.Errorf("keys of %q after Claim = %v, want only a lease", conv, rest)
+	}
+	if got := mustLoad(t, h.Store, conv); !sameSnapshot(got, bot.Snapshot{}) {
+		t.Errorf("Load(%q) = %s after Claim, want the zero Snapshot", conv, fmtSnap(got))
+	}
+	if got := mustReady(t, ob, farFuture, 100); len(got) != 0 {
+		t.Errorf("Ready(…) = %v after Claim, want none", got)
+	}
+}
+
+func testClaimExpires(t *testing.T, h Harness) {
+	ob := outboxOf(t, h.Store)
+	const conv = bot.Conv("tg:38:38")
+	if h.Advance != nil {
+		const ttl = time.Minute
+		if !mustClaim(t, ob, conv, "A", ttl) {
+			t.Fatalf("Claim(%q, A) = false on a free lease", conv)
+		}
+		h.Advance(ttl - 10*time.Second)
+		if mustClaim(t, ob, conv, "B", ttl) {
+			t.Fatalf("Claim(%q, B) = true 10s before A's lease ends, want false", conv)
+		}
+		if !mustClaim(t, ob, conv, "A", ttl) {
+			t.Fatalf("Claim(%q, A) = false while A holds it, want true", conv)
+		}
+		h.Advance(ttl - 10*time.Second)
+		if mustClaim(t, ob, conv, "B", ttl) {
+			t.Errorf("Claim(%q, B) = true after A extended its lease, want false", conv)
+		}
+		h.Advance(20 * time.Second)
+		if !mustClaim(t, ob, conv, "B", ttl) {
+			t.Errorf("Claim(%q, B) = false after A's lease ran out, want true", conv)
+		}
+		return
+	}
+	// A real server's clock: a short lease, and a few seconds to see it go.
+	if !mustClaim(t, ob, conv, "A", 50*time.Millisecond) {
+		t.Fatalf("Claim(%q, A) = false on a free lease", conv)
+	}
+	for deadline := time.Now().Add(5 * time.Second); !mustClaim(t, ob, conv, "B", time.Hour); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("Claim(%q, B) = false 5s after A's 50ms lease, want true once it ran out", conv)
+		}
+	}
+	// Extending moves the end of the lease, as the key's time to live shows.
+	const other = bot.Conv("tg:39:39")
+	mustClaim(t, ob, other, "A", time.Second)
+	mustClaim(t, ob, other, "A", time.Hour)
+	var leases []Key
+	for _, k := range h.Keys(other) {
+		if k.Kind == KindLease {
+			leases = append(leases, k)
+		}
+	}
+	if len(leases) != 1 || leases[0].TTL <= time.Second || leases[0].TTL > time.Hour {
+		t.Errorf("lease keys of %q after claiming for 1s and extending to 1h = %v, want one with a time to live in (1s, 1h]", other, leases)
+	}
+}
+
+func testBlock(t *testing.T, h Harness) {
+	ctx := context.Background()
+	ob := outboxOf(t, h.Store)
+	const conv, bystander = bot.Conv("tg:36:36"), bot.Conv("tg:40:40")
+	const ttl = time.Hour
+	block := func() {
+		t.Helper()
+		if err := ob.Block(ctx, conv); err != nil {
+			t.Fatalf("Block(%q) = %v", conv, err)
+		}
+	}
+	mustCommit(t, h.Store, bot.Commit{Conv: bystander, State: []byte("s"), Replies: []bot.Reply{reply("hers")}})
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, Watermark: 3, State: []byte("s"), Replies: []bot.Reply{reply("r1"), reply("r2")}, TTL: ttl})
+	block()
+	if got := mustPending(t, h.Store, conv, 10); len(got) != 0 {
+		t.Errorf("Pending(%q) after Block = %v, want none", conv, got)
+	}
+	if got, want := mustLoad(t, h.Store, conv), (bot.Snapshot{Version: 1, Watermark: 3, State: []byte("s"), Blocked: true}); !sameSnapshot(got, want) {
+		t.Errorf("Load(%q) after Block = %s, want %s", conv, fmtSnap(got), fmtSnap(want))
+	}
+	if got, want := mustReady(t, ob, farFuture, 100), []bot.Conv{bystander}; !slices.Equal(got, want) {
+		t.Errorf("Ready(…) after Block(%q) = %v, want %v", conv, got, want)
+	}
+	keys := h.Keys(conv)
+	if got := kinds(keys); !slices.Equal(got, []KeyKind{KindMeta, KindState}) {
+		t.Errorf("keys of %q after Block = %v, want meta and state", conv, keys)
+	}
+	for _, k := range keys {
+		if k.TTL <= 0 || k.TTL > ttl {
+			t.Errorf("key %v of %q after Block: time to live %v, want in (0, %v]: Block keeps it", k.Name, conv, k.TTL, ttl)
+		}
+	}
+	block() // again: nothing changes
+	if got := mustLoad(t, h.Store, conv); !got.Blocked {
+		t.Errorf("Load(%q) after a second Block = %s, want it blocked", conv, fmtSnap(got))
+	}
+
+	// A refused commit is no turn of hers.
+	if _, err := h.Store.Commit(ctx, bot.Commit{Conv: conv, Version: 0, State: []byte("stale"), Replies: []bot.Reply{reply("no")}}); !errors.Is(err, bot.ErrConflict) {
+		t.Fatalf("Commit(%q) at a stale version = %v, want ErrConflict", conv, err)
+	}
+	if got := mustLoad(t, h.Store, conv); !got.Blocked {
+		t.Errorf("Load(%q) after a refused commit = %s, want it still blocked", conv, fmtSnap(got))
+	}
+
+	// She unblocked the bot and wrote: her turn clears the mark and queues
+	// as usual, its seqs carrying on.
+	out := mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 1, Watermark: 4, State: []byte("t"), Replies: []bot.Reply{reply("r3")}, TTL: ttl})
+	if want := outgoing(conv, []int64{3}, []bot.Reply{reply("r3")}); !sameOutgoing(out, want) {
+		t.Errorf("Commit(%q) after Block = %v, want %v", conv, out, want)
+	}
+	if got, want := mustLoad(t, h.Store, conv), (bot.Snapshot{Version: 2, Watermark: 4, State: []byte("t")}); !sameSnapshot(got, want) {
+		t.Errorf("Load(%q) after her next turn = %s, want %s", conv, fmtSnap(got), fmtSnap(want))
+	}
+	if got := mustPending(t, h.Store, conv, 10); !sameOutgoing(got, out) {
+		t.Errorf("Pending(%q) after her next turn = %v, want %v", conv, got, out)
+	}
+	if got := mustReady(t, ob, farFuture, 100); !slices.Contains(got, conv) {
+		t.Errorf("Ready(…) = %v after her next turn, want %q in it", got, conv)
+	}
+
+	// A turn without replies clears it too.
+	block()
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 2, State: []byte("u"), TTL: ttl})
+	if got := mustLoad(t, h.Store, conv); got.Blocked {
+		t.Errorf("Load(%q) after a turn without replies = %s, want it no longer blocked", conv, fmtSnap(got))
+	}
+	if got := mustPending(t, h.Store, bystander, 10); len(got) != 1 {
+		t.Errorf("Pending(%q) = %v after another conversation was blocked, want its reply", bystander, got)
+	}
+}
