@@ -24,6 +24,9 @@ Usage:
   letdown chat [--jsonl] [--redis URL] [--user NAME]
         Talk to the bot in this terminal. Needs no accounts and no servers:
         conversations live in memory unless --redis is given.
+  letdown serve [flags]
+        Run the Telegram bot (webhook or long polling), configured by
+        environment variables or flags: see letdown serve --help.
   letdown content check [DIR]
         Validate guidance content (the built-in catalog, or DIR with one
         folder per language) and print every problem with file and id.
@@ -43,6 +46,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch args[0] {
 	case "chat":
 		return runChat(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], getenv, stdout, stderr)
 	case "content":
 		return runContent(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// serveConfig is everything `letdown serve` reads from its environment and
+// flags. Flags win over the environment.
+type serveConfig struct {
+	TelegramToken  string
+	TelegramMode   string // "webhook" or "polling"
+	WebhookURL     string
+	WebhookSecret  string
+	TelegramAPIURL string
+	RedisURL       string
+	ListenAddr     string
+	GlobalRate     float64
+	ShutdownWait   time.Duration
+	TTL            time.Duration
+}
+
+// setting is one knob: its environment variable, its flag, and its help.
+type setting struct {
+	env, flag, help string
+	into            *string
+}
+
+func (c *serveConfig) settings(raw map[string]*string) []setting {
+	s := func(env, flagName, help string) setting {
+		v := new(string)
+		raw[env] = v
+		return setting{env: env, flag: flagName, help: help, into: v}
+	}
+	return []setting{
+		s("TELEGRAM_TOKEN", "telegram-token", "the bot token from @BotFather"),
+		s("TELEGRAM_MODE", "telegram-mode", "webhook or polling (default: webhook when TELEGRAM_WEBHOOK_URL is set, else polling)"),
+		s("TELEGRAM_WEBHOOK_URL", "telegram-webhook-url", "public https URL Telegram posts updates to, e.g. https://bot.example.org/telegram"),
+		s("TELEGRAM_WEBHOOK_SECRET", "telegram-webhook-secret", "secret token Telegram sends with every update (1-256 of A-Z a-z 0-9 _ -)"),
+		s("TELEGRAM_API_URL", "telegram-api-url", "a self-hosted Bot API server (default: the public one)"),
+		s("REDIS_URL", "redis", "redis://host:port/db; without it state is kept in memory and lost on restart"),
+		s("LISTEN_ADDR", "listen", "where the webhook listens (default :8080)"),
+		s("TELEGRAM_RATE", "telegram-rate", "messages per second to Telegram in all (default 30)"),
+		s("SHUTDOWN_TIMEOUT", "shutdown-timeout", "how long a graceful shutdown may take (default 10s)"),
+		s("CONVERSATION_TTL", "conversation-ttl", "how long an idle conversation is kept (default 4320h = 180 days)"),
+	}
+}
+
+var (
+	tokenPattern  = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]{8,}$`)
+	secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+)
+
+// parseServe reads the configuration from getenv, then args. Every problem
+// is one line naming the variable.
+func parseServe(args []string, getenv func(string) string, fs *flag.FlagSet) (serveConfig, error) {
+	var c serveConfig
+	raw := map[string]*string{}
+	for _, s := range c.settings(raw) {
+		*s.into = getenv(s.env)
+		fs.StringVar(s.into, s.flag, *s.into, s.help+" [$"+s.env+"]")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, err
+		}
+		return c, errUsage // the flag package has printed the problem
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("serve takes no arguments, got %q", fs.Arg(0))
+	}
+	get := func(env string) string { return *raw[env] }
+	c.TelegramToken = get("TELEGRAM_TOKEN")
+	c.WebhookURL = get("TELEGRAM_WEBHOOK_URL")
+	c.WebhookSecret = get("TELEGRAM_WEBHOOK_SECRET")
+	c.TelegramAPIURL = get("TELEGRAM_API_URL")
+	c.RedisURL = get("REDIS_URL")
+	c.ListenAddr = or(get("LISTEN_ADDR"), ":8080")
+	c.TelegramMode = get("TELEGRAM_MODE")
+	if c.TelegramMode == "" {
+		c.TelegramMode = "polling"
+		if c.WebhookURL != "" {
+			c.TelegramMode = "webhook"
+		}
+	}
+	var err error
+	if c.GlobalRate, err = strconv.ParseFloat(or(get("TELEGRAM_RATE"), "30"), 64); err != nil || c.GlobalRate <= 0 {
+		return c, fmt.Errorf("TELEGRAM_RATE %q is not a positive number", get("TELEGRAM_RATE"))
+	}
+	if c.ShutdownWait, err = time.ParseDuration(or(get("SHUTDOWN_TIMEOUT"), "10s")); err != nil || c.ShutdownWait <= 0 {
+		return c, fmt.Errorf("SHUTDOWN_TIMEOUT %q is not a duration such as 10s", get("SHUTDOWN_TIMEOUT"))
+	}
+	if c.TTL, err = time.ParseDuration(or(get("CONVERSATION_TTL"), "4320h")); err != nil || c.TTL < 0 {
+		return c, fmt.Errorf("CONVERSATION_TTL %q is not a duration such as 4320h", get("CONVERSATION_TTL"))
+	}
+	return c, c.check()
+}
+
+func (c serveConfig) check() error {
+	switch {
+	case c.TelegramToken == "":
+		return errors.New("TELEGRAM_TOKEN is missing: create a bot with @BotFather and set its token")
+	case !tokenPattern.MatchString(c.TelegramToken):
+		return errors.New("TELEGRAM_TOKEN is malformed: it looks like 123456789:AA… as @BotFather gave it")
+	case c.TelegramMode != "webhook" && c.TelegramMode != "polling":
+		return fmt.Errorf("TELEGRAM_MODE %q is not webhook or polling", c.TelegramMode)
+	}
+	if c.TelegramAPIURL != "" {
+		if u, err := url.Parse(c.TelegramAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("TELEGRAM_API_URL %q is not an http(s) URL", c.TelegramAPIURL)
+		}
+	}
+	if c.TelegramMode == "polling" {
+		return nil
+	}
+	u, err := url.Parse(c.WebhookURL)
+	switch {
+	case c.WebhookURL == "":
+		return errors.New("TELEGRAM_WEBHOOK_URL is missing: webhook mode needs the public https URL Telegram should post to")
+	case err != nil || u.Scheme != "https" || u.Host == "":
+		return fmt.Errorf("TELEGRAM_WEBHOOK_URL %q is not an https URL", c.WebhookURL)
+	case c.WebhookSecret == "":
+		return errors.New("TELEGRAM_WEBHOOK_SECRET is missing: webhook mode needs a secret so only Telegram can post updates")
+	case !secretPattern.MatchString(c.WebhookSecret):
+		return errors.New("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+	}
+	return nil
+}
+
+// webhookPath is where the webhook handler listens: the path of the public
+// URL, so a reverse proxy can pass it through unchanged.
+func (c serveConfig) webhookPath() string {
+	u, err := url.Parse(c.WebhookURL)
+	if err != nil || u.Path == "" {
+		return "/telegram"
+	}
+	return u.Path
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

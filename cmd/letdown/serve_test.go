@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/letdownbot/letdown/adapters/telegram"
+	"github.com/letdownbot/letdown/adapters/telegram/tgtest"
+)
+
+const secret = "serve-test-secret"
+
+// startServe runs serve against the fake Bot API until the test ends and
+// returns the webhook's base URL (empty in polling mode).
+func startServe(t *testing.T, api *tgtest.Server, mode string, logs io.Writer) string {
+	t.Helper()
+	cfg := serveConfig{
+		TelegramToken:  tgtest.Token,
+		TelegramMode:   mode,
+		WebhookURL:     "https://bot.example.org/telegram",
+		WebhookSecret:  secret,
+		TelegramAPIURL: api.URL,
+		RedisURL:       os.Getenv("REDIS_URL"),
+		ListenAddr:     "127.0.0.1:0",
+		GlobalRate:     1000,
+		ShutdownWait:   5 * time.Second,
+		TTL:            time.Hour,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, cfg, slog.New(slog.NewJSONHandler(logs, nil)), ready) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve returned %v after shutdown, want nil", err)
+		}
+	})
+	if mode == "polling" {
+		return ""
+	}
+	select {
+	case addr := <-ready:
+		return "http://" + addr
+	case err := <-done:
+		t.Fatalf("serve = %v before it was ready", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not become ready")
+	}
+	return ""
+}
+
+func post(t *testing.T, base, secretToken string, u models.Update) int {
+	t.Helper()
+	body, err := json.Marshal(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/telegram", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if secretToken != "" {
+		req.Header.Set(telegram.SecretHeader, secretToken)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// lastWithButtons is the newest message chat received that has buttons.
+func lastWithButtons(t *testing.T, api *tgtest.Server, chat int64) tgtest.Message {
+	t.Helper()
+	sent := api.Sent(chat)
+	for i := len(sent) - 1; i >= 0; i-- {
+		if len(sent[i].Buttons()) > 0 {
+			return sent[i]
+		}
+	}
+	t.Fatalf("chat %d received no message with buttons", chat)
+	return tgtest.Message{}
+}
+
+func TestServeWebhook(t *testing.T) {
+	api := tgtest.New(t)
+	var logs syncBuffer
+	base := startServe(t, api, "webhook", &logs)
+	hooks := api.Calls("setWebhook")
+	if len(hooks) != 1 || hooks[0].Params["secret_token"] != secret || hooks[0].Params["url"] != "https://bot.example.org/telegram" {
+		t.Fatalf("setWebhook calls = %+v", hooks)
+	}
+	if len(api.Calls("setMyCommands")) == 0 {
+		t.Error("serve did not set the command menu")
+	}
+	user := time.Now().UnixNano() % 1e9 // a fresh conversation even on a shared Redis
+
+	if code := post(t, base, "wrong", tgtest.TextUpdate(1, user, "/start")); code != http.StatusUnauthorized {
+		t.Errorf("POST with a wrong secret = %d, want 401", code)
+	}
+	if code := post(t, base, secret, tgtest.TextUpdate(2, user, "/start")); code != http.StatusOK {
+		t.Fatalf("POST /start = %d, want 200", code)
+	}
+	api.WaitCalls(t, "sendMessage", 2)
+	screen := lastWithButtons(t, api, user)
+	none, ok := screen.Button("None of these")
+	if !ok {
+		t.Fatalf("the safety check has no 'None of these': %+v", screen.Buttons())
+	}
+	if code := post(t, base, secret, tgtest.PressUpdate(3, user, screen, none.CallbackData)); code != http.StatusOK {
+		t.Fatalf("POST press = %d, want 200", code)
+	}
+	// The same update again (Telegram retrying): answered 200, applied once.
+	if code := post(t, base, secret, tgtest.PressUpdate(3, user, screen, none.CallbackData)); code != http.StatusOK {
+		t.Fatalf("POST press again = %d, want 200", code)
+	}
+	api.WaitCalls(t, "answerCallbackQuery", 1)
+	calls := api.WaitCalls(t, "sendMessage", 4)
+	time.Sleep(100 * time.Millisecond) // room for a wrong extra send
+	if n := len(api.Calls("sendMessage")); n != len(calls) {
+		t.Errorf("the repeated update sent %d more messages", n-len(calls))
+	}
+	method := lastWithButtons(t, api, user)
+	if _, ok := method.Button("Pump"); !ok {
+		t.Errorf("after 'None of these' the last question is %q, want the method question", method.Text)
+	}
+	if strings.Contains(logs.String(), "quick safety check") {
+		t.Error("the logs contain message text")
+	}
+}
+
+func TestServePolling(t *testing.T) {
+	api := tgtest.New(t)
+	user := time.Now().UnixNano()%1e9 + 1
+	api.Queue(tgtest.TextUpdate(10, user, "/start"))
+	startServe(t, api, "polling", io.Discard)
+	api.WaitCalls(t, "sendMessage", 2)
+	if len(api.Calls("deleteWebhook")) == 0 {
+		t.Error("polling did not delete the webhook first")
+	}
+	if sent := api.Sent(user); len(sent) < 2 {
+		t.Errorf("chat received %d messages, want the welcome and the safety check", len(sent))
+	}
+}
+
+func TestServeConfigErrors(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, "TELEGRAM_TOKEN is missing"},
+		{map[string]string{"TELEGRAM_TOKEN": "nope"}, "TELEGRAM_TOKEN is malformed"},
+		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "TELEGRAM_MODE": "carrier-pigeon"}, "TELEGRAM_MODE"},
+		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "TELEGRAM_MODE": "webhook"}, "TELEGRAM_WEBHOOK_URL is missing"},
+		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "TELEGRAM_WEBHOOK_URL": "http://insecure.example/x"}, "not an https URL"},
+		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/t"}, "TELEGRAM_WEBHOOK_SECRET is missing"},
+		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/t", "TELEGRAM_WEBHOOK_SECRET": "has space"}, "TELEGRAM_WEBHOOK_SECRET must be"},
+		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "SHUTDOWN_TIMEOUT": "soon"}, "SHUTDOWN_TIMEOUT"},
+		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "TELEGRAM_RATE": "-1"}, "TELEGRAM_RATE"},
+		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "REDIS_URL": "redis://127.0.0.1:1/0"}, "redis at 127.0.0.1:1"},
+	}
+	for _, tt := range tests {
+		var out, errOut strings.Builder
+		getenv := func(k string) string { return tt.env[k] }
+		err := run(context.Background(), []string{"serve"}, getenv, strings.NewReader(""), &out, &errOut)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("serve with %v = %v, want one line containing %q", tt.env, err, tt.want)
+		}
+	}
+}
+
+func TestServeFlagsOverrideEnvironment(t *testing.T) {
+	fs := newServeFlags()
+	env := map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "LISTEN_ADDR": ":1111"}
+	cfg, err := parseServe([]string{"--listen", "127.0.0.1:2222"}, func(k string) string { return env[k] }, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.ListenAddr != "127.0.0.1:2222" || cfg.TelegramMode != "polling" {
+		t.Errorf("parseServe = %+v, want the flag's address and polling by default", cfg)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger and the test at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
