@@ -3,6 +3,7 @@ package dialog
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/looplab/fsm"
 )
@@ -82,11 +83,18 @@ func knownState(name string) bool {
 	return false
 }
 
-// fire moves from state 'from' by event. The FSM is rebuilt for every move
-// because an fsm.FSM holds mutexes and cannot be stored; it has no
-// callbacks, so Event never re-enters it.
+// machines holds FSMs for reuse. An fsm.FSM holds mutexes and cannot be
+// stored with a conversation or shared by two turns at once, but building
+// one per move allocated more than everything else in a turn together;
+// each move takes one, sets it to the saved state, and gives it back.
+var machines = sync.Pool{New: func() any { return fsm.NewFSM(stateNew, events, nil) }}
+
+// fire moves from state 'from' by event. The FSM has no callbacks, so Event
+// never re-enters it.
 func fire(from, event string) (string, error) {
-	f := fsm.NewFSM(from, events, nil)
+	f := machines.Get().(*fsm.FSM)
+	defer machines.Put(f)
+	f.SetState(from)
 	err := f.Event(context.Background(), event)
 	var same fsm.NoTransitionError
 	if err != nil && !errors.As(err, &same) {
