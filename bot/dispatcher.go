@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -33,6 +34,8 @@ type Dispatcher struct {
 
 	urgent chan Conv // someone just wrote: these go first (I6)
 	later  chan Conv // recovered or retried conversations
+
+	stats dispatchStats
 
 	mu       sync.Mutex
 	busy     map[Conv]bool // being sent by a worker of this process
@@ -293,6 +296,7 @@ func (d *Dispatcher) deliver(ctx context.Context, o Outgoing) bool {
 		var retry *RetryAfterError
 		switch {
 		case err == nil:
+			d.stats.sent.Add(1)
 			d.clearFailures(o.Conv)
 			if err := d.outbox.Ack(ctx, o.Conv, o.Seq); err != nil {
 				// Sent but not acknowledged: it may be sent again after a
@@ -303,9 +307,11 @@ func (d *Dispatcher) deliver(ctx context.Context, o Outgoing) bool {
 			}
 			return true
 		case errors.As(err, &retry):
+			d.stats.retryAfter.Add(1)
 			d.pause(retry.After)
 			d.log.Info("dispatcher: platform asked to wait", "after", retry.After)
 		case errors.Is(err, ErrUndeliverable):
+			d.stats.undeliverable.Add(1)
 			d.log.Error("dispatcher: platform rejected a reply; dropping it", "conv", o.Conv, "seq", o.Seq, "err", err)
 			if err := d.outbox.Ack(ctx, o.Conv, o.Seq); err != nil {
 				d.retryLater(o.Conv)
@@ -313,6 +319,7 @@ func (d *Dispatcher) deliver(ctx context.Context, o Outgoing) bool {
 			}
 			return true
 		case errors.Is(err, ErrRefused):
+			d.stats.refused.Add(1)
 			d.log.Info("dispatcher: platform refused the conversation for good", "conv", o.Conv, "err", err)
 			if err := d.outbox.Block(ctx, o.Conv); err != nil {
 				d.log.Error("dispatcher: block failed", "conv", o.Conv, "err", err)
@@ -321,6 +328,7 @@ func (d *Dispatcher) deliver(ctx context.Context, o Outgoing) bool {
 		case ctx.Err() != nil:
 			return false
 		default:
+			d.stats.transient.Add(1)
 			d.log.Warn("dispatcher: send failed, will retry", "conv", o.Conv, "err", err)
 			d.retryLater(o.Conv)
 			return false
@@ -399,6 +407,32 @@ func (d *Dispatcher) clearFailures(conv Conv) {
 	d.mu.Lock()
 	delete(d.failures, conv)
 	d.mu.Unlock()
+}
+
+// DispatchStats are a Dispatcher's counts since it started.
+type DispatchStats struct {
+	Sent          int64 // replies delivered
+	RetryAfter    int64 // sends the platform asked to repeat later (429)
+	Refused       int64 // conversations the platform refused for good (blocked)
+	Undeliverable int64 // single replies the platform rejected and that were dropped
+	Transient     int64 // sends that failed and were retried
+	Queued        int   // conversations waiting to be sent, or being sent, now
+}
+
+type dispatchStats struct {
+	sent, retryAfter, refused, undeliverable, transient atomic.Int64
+}
+
+// Stats returns the Dispatcher's counts so far.
+func (d *Dispatcher) Stats() DispatchStats {
+	return DispatchStats{
+		Sent:          d.stats.sent.Load(),
+		RetryAfter:    d.stats.retryAfter.Load(),
+		Refused:       d.stats.refused.Load(),
+		Undeliverable: d.stats.undeliverable.Load(),
+		Transient:     d.stats.transient.Load(),
+		Queued:        d.queued(),
+	}
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

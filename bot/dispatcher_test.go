@@ -90,6 +90,9 @@ func TestDispatcherSendsInOrderOnce(t *testing.T) {
 	if p, _ := store.Pending(context.Background(), a, 10); len(p) != 0 {
 		t.Errorf("outbox of a still holds %d replies", len(p))
 	}
+	if st := d.Stats(); st.Sent != 15 {
+		t.Errorf("Stats().Sent = %d, want 15", st.Sent)
+	}
 }
 
 func TestDispatcherRecoversCommittedReplies(t *testing.T) {
@@ -160,6 +163,9 @@ func TestDispatcherRefusedBlocksTheConversation(t *testing.T) {
 	if got := sender.To(blocked); len(got) != 0 {
 		t.Errorf("blocked conversation received %v", got)
 	}
+	if st := d.Stats(); st.Refused != 1 {
+		t.Errorf("Stats().Refused = %d, want 1", st.Refused)
+	}
 }
 
 func TestDispatcherDropsAnUndeliverableReply(t *testing.T) {
@@ -201,6 +207,9 @@ func TestDispatcherRetriesTransientErrors(t *testing.T) {
 	waitFor(t, "both replies", func() bool { return len(sender.To(conv)) == 2 })
 	if got := sender.To(conv); fmt.Sprint(got) != "[a b]" {
 		t.Errorf("received %v, want [a b] once each", got)
+	}
+	if st := d.Stats(); st.Transient != 3 {
+		t.Errorf("Stats().Transient = %d, want 3", st.Transient)
 	}
 }
 

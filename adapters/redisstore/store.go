@@ -171,6 +171,11 @@ func (e *unreachableError) Error() string {
 
 func (e *unreachableError) Unwrap() error { return e.err }
 
+// Ping checks that Redis answers, for readiness probes.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.client.Ping(ctx).Err()
+}
+
 // Close closes the connection if Open made it.
 func (s *Store) Close() error {
 	if !s.owned {

@@ -20,6 +20,7 @@ type serveConfig struct {
 	TelegramAPIURL string
 	RedisURL       string
 	ListenAddr     string
+	AdminAddr      string // health and metrics; empty: none
 	GlobalRate     float64
 	ShutdownWait   time.Duration
 	TTL            time.Duration
@@ -45,6 +46,7 @@ func (c *serveConfig) settings(raw map[string]*string) []setting {
 		s("TELEGRAM_API_URL", "telegram-api-url", "a self-hosted Bot API server (default: the public one)"),
 		s("REDIS_URL", "redis", "redis://host:port/db; without it state is kept in memory and lost on restart"),
 		s("LISTEN_ADDR", "listen", "where the webhook listens (default :8080)"),
+		s("ADMIN_ADDR", "admin", "where /healthz, /readyz and /metrics listen (default :9090; \"off\" for none)"),
 		s("TELEGRAM_RATE", "telegram-rate", "messages per second to Telegram in all (default 30)"),
 		s("SHUTDOWN_TIMEOUT", "shutdown-timeout", "how long a graceful shutdown may take (default 10s)"),
 		s("CONVERSATION_TTL", "conversation-ttl", "how long an idle conversation is kept (default 4320h = 180 days)"),
@@ -81,6 +83,9 @@ func parseServe(args []string, getenv func(string) string, fs *flag.FlagSet) (se
 	c.TelegramAPIURL = get("TELEGRAM_API_URL")
 	c.RedisURL = get("REDIS_URL")
 	c.ListenAddr = or(get("LISTEN_ADDR"), ":8080")
+	if c.AdminAddr = or(get("ADMIN_ADDR"), ":9090"); c.AdminAddr == "off" {
+		c.AdminAddr = ""
+	}
 	c.TelegramMode = get("TELEGRAM_MODE")
 	if c.TelegramMode == "" {
 		c.TelegramMode = "polling"

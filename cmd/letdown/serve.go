@@ -122,6 +122,14 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		<-dispatched
 	}()
 
+	if cfg.AdminAddr != "" {
+		stopAdmin, err := listenAdmin(ctx, cfg.AdminAddr, adminHandler(engine, map[string]*bot.Dispatcher{"telegram": dispatcher}, st), log)
+		if err != nil {
+			return err
+		}
+		defer stopAdmin()
+	}
+
 	log.Info("letdown serving telegram", "mode", cfg.TelegramMode, "bot", username)
 	if cfg.TelegramMode == "polling" {
 		err := telegram.NewPoller(engine, client, opts...).Run(ctx)
@@ -164,6 +172,26 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		log.Warn("webhook shutdown cut short", "err", err)
 	}
 	return nil
+}
+
+// listenAdmin serves h on addr until the returned stop is called.
+func listenAdmin(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on ADMIN_ADDR %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("admin listener failed", "err", err)
+		}
+	}()
+	log.Info("admin endpoints listening", "addr", ln.Addr().String())
+	return func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}, nil
 }
 
 // apiURL is the Bot API base URL in use.

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/letdownbot/letdown/adapters/memstore"
+	"github.com/letdownbot/letdown/bot"
+	"github.com/letdownbot/letdown/bot/bottest"
+	"github.com/letdownbot/letdown/content"
+	"github.com/letdownbot/letdown/dialog"
+)
+
+type deadStore struct{ *memstore.Store }
+
+func (deadStore) Ping(context.Context) error { return errors.New("connection refused") }
+
+type liveStore struct{ *memstore.Store }
+
+func (liveStore) Ping(context.Context) error { return nil }
+
+func get(t *testing.T, h http.Handler, path string) (int, string) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	body, _ := io.ReadAll(rec.Result().Body)
+	return rec.Code, string(body)
+}
+
+func TestAdminEndpoints(t *testing.T) {
+	cat, err := content.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := memstore.New()
+	engine := bot.NewEngine(dialog.New(cat), mem)
+	d := bot.NewDispatcher(mem, &bottest.Sender{})
+	ctx := context.Background()
+	for _, in := range []bot.Incoming{
+		{Conv: "tg:1:1", Command: "start"},
+		{Conv: "tg:1:1", Text: "purple monkey dishwasher"},
+		{Conv: "tg:1:1", Text: "I have a fever and a hot lump"},
+	} {
+		if _, err := engine.Handle(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := adminHandler(engine, map[string]*bot.Dispatcher{"telegram": d}, liveStore{mem})
+	if code, _ := get(t, h, "/healthz"); code != http.StatusOK {
+		t.Errorf("GET /healthz = %d, want 200", code)
+	}
+	if code, _ := get(t, h, "/readyz"); code != http.StatusOK {
+		t.Errorf("GET /readyz = %d, want 200", code)
+	}
+	code, body := get(t, h, "/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("GET /metrics = %d", code)
+	}
+	for _, want := range []string{
+		"letdown_turns_total 3",
+		"letdown_fallbacks_total 1",
+		"letdown_red_flag_referrals_total 1",
+		`letdown_send_errors_total{kind="refused",platform="telegram"} 0`,
+		`letdown_dispatch_queue{platform="telegram"} 0`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "fever") || strings.Contains(body, "dishwasher") {
+		t.Error("/metrics contains message text")
+	}
+	dead := adminHandler(engine, nil, deadStore{mem})
+	if code, _ := get(t, dead, "/readyz"); code != http.StatusServiceUnavailable {
+		t.Errorf("GET /readyz with the store down = %d, want 503", code)
+	}
+}
