@@ -28,3 +28,21 @@ func TestEngineConcurrency(t *testing.T) {
 	bottest.TestEngineConcurrency(t, newStore, 1, 32, 200)
 	bottest.TestEngineConcurrency(t, newStore, 2, 32, 200)
 }
+
+// TestEngineConcurrencyCluster runs the same proof on a Redis Cluster, two
+// replicas with their own cluster clients.
+func TestEngineConcurrencyCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("contended turns on a cluster")
+	}
+	b := redistest.Cluster(t)
+	newStore := func() bot.Store {
+		s, err := Open(context.Background(), b.URL, WithPrefix(b.Prefix))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	bottest.TestEngineConcurrency(t, newStore, 2, 32, 50)
+}
