@@ -11,5 +11,7 @@ FROM scratch
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY --from=build /out/letdown /letdown
 USER 65532:65532
+EXPOSE 8080 9090
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s CMD ["/letdown", "healthcheck"]
 ENTRYPOINT ["/letdown"]
-CMD ["chat"]
+CMD ["serve"]

@@ -80,3 +80,20 @@ func TestAdminEndpoints(t *testing.T) {
 		t.Errorf("GET /readyz with the store down = %d, want 503", code)
 	}
 }
+
+func TestHealthcheck(t *testing.T) {
+	cat, _ := content.Default()
+	mem := memstore.New()
+	srv := httptest.NewServer(adminHandler(bot.NewEngine(dialog.New(cat), mem), nil, liveStore{mem}))
+	defer srv.Close()
+	if out, _, err := runWith(t, "", "healthcheck", "--url", srv.URL+"/healthz"); err != nil || !strings.Contains(out, "healthy") {
+		t.Errorf("healthcheck against a live server = %v, %q", err, out)
+	}
+	if _, _, err := runWith(t, "", "healthcheck", "--url", srv.URL+"/nothing-here"); err == nil {
+		t.Error("healthcheck against a 404 = nil error")
+	}
+	srv.Close()
+	if _, _, err := runWith(t, "", "healthcheck", "--url", srv.URL+"/healthz"); err == nil {
+		t.Error("healthcheck against a closed server = nil error")
+	}
+}

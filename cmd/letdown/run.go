@@ -32,6 +32,9 @@ Usage:
         folder per language) and print every problem with file and id.
   letdown content graph
         Print the dialog's state machine as a Mermaid state diagram.
+  letdown healthcheck [--url URL]
+        Exit 0 if a running serve answers /healthz on ADMIN_ADDR (for
+        container health checks).
   letdown help
         Show this help. Every command takes --help.
 `
@@ -50,6 +53,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, args[1:], getenv, stdout, stderr)
 	case "content":
 		return runContent(args[1:], stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
