@@ -43,6 +43,11 @@ type Dispatcher struct {
 	limits   map[Conv]*convLimit
 	paused   time.Time // a platform asked everyone to wait until then
 	failures map[Conv]int
+	// unacked remembers, per conversation, the last reply delivered whose
+	// Ack failed (the store was down). It is acknowledged before anything
+	// is sent again, so a store outage does not send it twice; only a
+	// process dying in that window can.
+	unacked map[Conv]int64
 }
 
 type convLimit struct {
@@ -107,6 +112,7 @@ func NewDispatcher(outbox Outbox, sender Sender, opts ...DispatcherOption) *Disp
 		again:    map[Conv]bool{},
 		limits:   map[Conv]*convLimit{},
 		failures: map[Conv]int{},
+		unacked:  map[Conv]int64{},
 	}
 	for _, o := range opts {
 		o(d)
@@ -260,6 +266,10 @@ func (d *Dispatcher) send(ctx context.Context, conv Conv) {
 		return // another replica is sending; the sweep looks again later
 	}
 	defer d.outbox.Release(context.WithoutCancel(ctx), conv, d.owner)
+	if !d.ackDelivered(ctx, conv) {
+		d.retryLater(conv)
+		return
+	}
 	for ctx.Err() == nil {
 		pending, err := d.outbox.Pending(ctx, conv, 16)
 		if err != nil {
@@ -285,6 +295,24 @@ func (d *Dispatcher) send(ctx context.Context, conv Conv) {
 	}
 }
 
+// ackDelivered acknowledges a reply delivered earlier whose Ack failed, and
+// reports whether sending may go on.
+func (d *Dispatcher) ackDelivered(ctx context.Context, conv Conv) bool {
+	d.mu.Lock()
+	seq, ok := d.unacked[conv]
+	d.mu.Unlock()
+	if !ok {
+		return true
+	}
+	if err := d.outbox.Ack(ctx, conv, seq); err != nil {
+		return false
+	}
+	d.mu.Lock()
+	delete(d.unacked, conv)
+	d.mu.Unlock()
+	return true
+}
+
 // deliver sends one reply and acknowledges it; false means stop sending to
 // this conversation for now.
 func (d *Dispatcher) deliver(ctx context.Context, o Outgoing) bool {
@@ -299,9 +327,12 @@ func (d *Dispatcher) deliver(ctx context.Context, o Outgoing) bool {
 			d.stats.sent.Add(1)
 			d.clearFailures(o.Conv)
 			if err := d.outbox.Ack(ctx, o.Conv, o.Seq); err != nil {
-				// Sent but not acknowledged: it may be sent again after a
-				// restart. Stop here rather than risk more repeats.
+				// Delivered but not acknowledged: remember it, and
+				// acknowledge it before sending anything more.
 				d.log.Error("dispatcher: ack failed after send", "conv", o.Conv, "seq", o.Seq, "err", err)
+				d.mu.Lock()
+				d.unacked[o.Conv] = o.Seq
+				d.mu.Unlock()
 				d.retryLater(o.Conv)
 				return false
 			}

@@ -191,6 +191,39 @@ func TestDispatcherDropsAnUndeliverableReply(t *testing.T) {
 	}
 }
 
+// ackOnceFails makes the first Ack fail, as a store that blinked would.
+type ackOnceFails struct {
+	*memstore.Store
+	mu     sync.Mutex
+	failed bool
+}
+
+func (s *ackOnceFails) Ack(ctx context.Context, conv bot.Conv, seq int64) error {
+	s.mu.Lock()
+	fail := !s.failed
+	s.failed = true
+	s.mu.Unlock()
+	if fail {
+		return errors.New("store unreachable")
+	}
+	return s.Store.Ack(ctx, conv, seq)
+}
+
+func TestDispatcherDoesNotResendWhenAnAckFails(t *testing.T) {
+	store := &ackOnceFails{Store: memstore.New()}
+	conv := bot.Conv("tg:10:10")
+	sender := &bottest.Sender{}
+	d := bot.NewDispatcher(store, sender, fast()...)
+	queue(t, store.Store, conv, "one", "two")
+	runDispatcher(t, d)
+	d.Notify(conv)
+	waitFor(t, "both replies", func() bool { return len(sender.To(conv)) >= 2 })
+	time.Sleep(30 * time.Millisecond)
+	if got := sender.To(conv); fmt.Sprint(got) != "[one two]" {
+		t.Errorf("received %v, want [one two]: a failed ack must not resend", got)
+	}
+}
+
 func TestDispatcherRetriesTransientErrors(t *testing.T) {
 	store := memstore.New()
 	conv := bot.Conv("tg:7:7")

@@ -23,7 +23,7 @@ const secret = "serve-test-secret"
 
 // startServe runs serve against the fake Bot API until the test ends and
 // returns the webhook's base URL (empty in polling mode).
-func startServe(t *testing.T, api *tgtest.Server, mode string, logs io.Writer) string {
+func startServe(t *testing.T, api *tgtest.Server, mode string, logs io.Writer, tweaks ...func(*serveConfig)) string {
 	t.Helper()
 	cfg := serveConfig{
 		TelegramToken:  tgtest.Token,
@@ -36,6 +36,9 @@ func startServe(t *testing.T, api *tgtest.Server, mode string, logs io.Writer) s
 		GlobalRate:     1000,
 		ShutdownWait:   5 * time.Second,
 		TTL:            time.Hour,
+	}
+	for _, tweak := range tweaks {
+		tweak(&cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
