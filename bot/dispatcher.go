@@ -104,7 +104,7 @@ func NewDispatcher(outbox Outbox, sender Sender, opts ...DispatcherOption) *Disp
 		workers:  8,
 		sweep:    2 * time.Second,
 		grace:    5 * time.Second,
-		lease:    30 * time.Second,
+		lease:    10 * time.Second,
 		backoff:  500 * time.Millisecond,
 		urgent:   make(chan Conv, 4096),
 		later:    make(chan Conv, 4096),
@@ -288,10 +288,6 @@ func (d *Dispatcher) send(ctx context.Context, conv Conv) {
 				return
 			}
 		}
-		// Keep the lease while a long outbox drains.
-		if ok, err := d.outbox.Claim(ctx, conv, d.owner, d.lease); err != nil || !ok {
-			return
-		}
 	}
 }
 
@@ -318,6 +314,12 @@ func (d *Dispatcher) ackDelivered(ctx context.Context, conv Conv) bool {
 func (d *Dispatcher) deliver(ctx context.Context, o Outgoing) bool {
 	for {
 		if err := d.wait(ctx, o.Conv); err != nil {
+			return false
+		}
+		// Renew the lease after waiting, right before sending: pacing or a
+		// platform's pause can outlast it, and a short lease is what lets
+		// another process take over soon after this one dies.
+		if ok, err := d.outbox.Claim(ctx, o.Conv, d.owner, d.lease); err != nil || !ok {
 			return false
 		}
 		err := d.sender.Send(ctx, o.Conv, o.Reply)
