@@ -1,0 +1,258 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/letdownbot/letdown/bot"
+)
+
+// Slack's limits, as the Sender and the dispatcher need them.
+const (
+	// MaxSection is the most characters in one section block's text.
+	MaxSection = 3000
+	// MaxBlocks is the most blocks in one message.
+	MaxBlocks = 50
+	// MaxButtonText is the most characters on a button.
+	MaxButtonText = 75
+	// MaxButtonValue is the most characters in a button's value.
+	MaxButtonValue = 2000
+	// MaxButtonsPerBlock is the most elements in one actions block.
+	MaxButtonsPerBlock = 25
+	// MaxFallback bounds the plain-text fallback that notifications show.
+	MaxFallback = 3000
+
+	// ChannelEvery and ChannelBurst pace one conversation: Slack allows
+	// about one chat.postMessage a second per channel, with short bursts,
+	// so a turn's two or three replies arrive together.
+	ChannelEvery = time.Second
+	ChannelBurst = 3
+)
+
+// Pace returns how often the dispatcher may send to conv's DM, and how
+// many messages it may send at once before that pace applies.
+func Pace(bot.Conv) (every time.Duration, burst int) { return ChannelEvery, ChannelBurst }
+
+var _ bot.Sender = (*Sender)(nil)
+
+// Sender delivers replies to her DM with the app as Block Kit messages:
+// the text in plain_text sections (nothing in it is taken for markup) and
+// one button per choice.
+//
+// It posts with chat.postMessage and channel = her user id, which Slack
+// delivers to the app's DM with her (the Messages tab of the app's home),
+// opening it if need be: no conversations.open round trip, and the DM
+// channel id comes back in every interaction payload.
+type Sender struct {
+	api *slack.Client
+	log *slog.Logger
+
+	// progress remembers, per conversation, how many messages of a reply
+	// too long for one went out before a send failed, so the retry sends
+	// only the rest.
+	mu       sync.Mutex
+	progress map[bot.Conv]sent
+	seed     maphash.Seed
+}
+
+type sent struct {
+	sum   uint64
+	parts int
+}
+
+// NewSender returns a Sender using api. It reads WithLogger.
+func NewSender(api *slack.Client, opts ...Option) *Sender {
+	o := newOptions(opts)
+	return &Sender{api: api, log: o.log, progress: make(map[bot.Conv]sent), seed: maphash.MakeSeed()}
+}
+
+// Send delivers r to the DM in conv. Its error is what bot.Sender asks
+// for: a *bot.RetryAfterError on 429, ErrRefused when the DM is gone,
+// ErrUndeliverable when Slack rejects this message, anything else
+// transient. Error text never includes the message.
+func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
+	user, ok := userOf(conv)
+	if !ok {
+		return fmt.Errorf("slack: %q is not a Slack conversation: %w", conv, bot.ErrRefused)
+	}
+	r.Text = slashCommands(r.Text)
+	msgs := Messages(r, s.dropped(conv))
+	if len(msgs) == 0 {
+		s.log.Error("slack: empty reply not sent", "conv", conv)
+		return nil
+	}
+	sum := maphash.String(s.seed, r.Text)
+	first := 0
+	if len(msgs) > 1 {
+		s.mu.Lock()
+		if p, ok := s.progress[conv]; ok && p.sum == sum {
+			first = p.parts
+		}
+		s.mu.Unlock()
+	}
+	for i := first; i < len(msgs); i++ {
+		m := msgs[i]
+		_, _, err := s.api.PostMessageContext(ctx, user,
+			slack.MsgOptionText(m.Text, true),
+			slack.MsgOptionBlocks(m.Blocks...),
+			slack.MsgOptionDisableLinkUnfurl(),
+			slack.MsgOptionDisableMediaUnfurl())
+		if err != nil {
+			err = sendErr(err)
+			if i > first || errors.Is(err, bot.ErrRefused) {
+				s.mu.Lock()
+				if errors.Is(err, bot.ErrRefused) {
+					delete(s.progress, conv)
+				} else {
+					s.progress[conv] = sent{sum: sum, parts: i}
+				}
+				s.mu.Unlock()
+			}
+			return err
+		}
+	}
+	if len(msgs) > 1 {
+		s.mu.Lock()
+		delete(s.progress, conv)
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+func (s *Sender) dropped(conv bot.Conv) func(i int, b bot.Button) {
+	return func(i int, b bot.Button) {
+		s.log.Error("slack: button dropped, Slack would refuse it", "conv", conv, "button", i, "value_bytes", len(b.Data))
+	}
+}
+
+// commandRef matches a slash command named in the dialog's text, such as
+// "/start" or "/help", at a word boundary.
+var commandRef = regexp.MustCompile(`(^|[\s("'])/([a-z]+)\b`)
+
+// slashCommands rewrites the commands the dialog names ("type /start") as
+// Slack users type them: Slack routes every slash command of the app
+// through /letdown, so "/start" becomes "/letdown start".
+func slashCommands(text string) string {
+	return commandRef.ReplaceAllString(text, "${1}/letdown $2")
+}
+
+// Message is one chat.postMessage: its blocks and the plain-text fallback
+// that notifications show.
+type Message struct {
+	Text   string
+	Blocks []slack.Block
+}
+
+// Messages lays r out within Slack's limits: its text in sections of at
+// most MaxSection characters, at most MaxBlocks blocks a message (more
+// messages if need be), and its buttons in actions blocks under the last
+// one, action_id "b0", "b1"… and value the button's data. A button Slack
+// would refuse is left out and reported to drop, if not nil.
+func Messages(r bot.Reply, drop func(i int, b bot.Button)) []Message {
+	var buttons []slack.BlockElement
+	for i, b := range r.Buttons {
+		label := strings.TrimSpace(b.Label)
+		if b.Data == "" || utf8.RuneCountInString(b.Data) > MaxButtonValue || label == "" {
+			if drop != nil {
+				drop(i, b)
+			}
+			continue
+		}
+		buttons = append(buttons, slack.NewButtonBlockElement("b"+strconv.Itoa(i), b.Data,
+			slack.NewTextBlockObject(slack.PlainTextType, truncateRunes(label, MaxButtonText), true, false)))
+	}
+	var actions []slack.Block
+	for len(buttons) > 0 {
+		n := min(len(buttons), MaxButtonsPerBlock)
+		actions = append(actions, slack.NewActionBlock("", buttons[:n]...))
+		buttons = buttons[n:]
+	}
+	parts := Split(r.Text, MaxSection)
+	if len(parts) == 0 {
+		return nil
+	}
+	var msgs []Message
+	for len(parts) > 0 {
+		// The last message keeps room for the buttons: leave it at least
+		// one part.
+		room := len(parts)
+		if room > MaxBlocks-len(actions) {
+			room = max(1, min(MaxBlocks, len(parts)-1))
+		}
+		var m Message
+		for _, p := range parts[:room] {
+			m.Blocks = append(m.Blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.PlainTextType, p, true, false), nil, nil))
+		}
+		m.Text = truncateRunes(strings.Join(parts[:room], "\n\n"), MaxFallback)
+		parts = parts[room:]
+		if len(parts) == 0 {
+			m.Blocks = append(m.Blocks, actions...)
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs
+}
+
+// Split cuts text into parts of at most limit characters: at a paragraph
+// break, else a line break, else a space, in the second half of the part
+// so none comes out tiny; else between two characters, never inside one.
+// Parts are trimmed; blank ones are dropped.
+func Split(text string, limit int) []string {
+	limit = max(1, limit)
+	var parts []string
+	for {
+		text = strings.TrimSpace(text)
+		if text == "" {
+			return parts
+		}
+		end := fits(text, limit)
+		if end == len(text) {
+			return append(parts, text)
+		}
+		head := text[:end]
+		cut := end
+		for _, sep := range []string{"\n\n", "\n", " "} {
+			if i := strings.LastIndex(head, sep); i > len(head)/2 {
+				cut = i
+				break
+			}
+		}
+		if part := strings.TrimSpace(text[:cut]); part != "" {
+			parts = append(parts, part)
+		}
+		text = text[cut:]
+	}
+}
+
+// fits returns the length in bytes of the longest prefix of s with at
+// most limit characters.
+func fits(s string, limit int) int {
+	n := 0
+	for i := range s {
+		if n == limit {
+			return i
+		}
+		n++
+	}
+	return len(s)
+}
+
+// truncateRunes cuts s to at most n characters, ending in "…" when cut.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	end := fits(s, n-1)
+	return strings.TrimSpace(s[:end]) + "…"
+}
