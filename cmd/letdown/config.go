@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -18,6 +19,10 @@ type serveConfig struct {
 	WebhookURL     string
 	WebhookSecret  string
 	TelegramAPIURL string
+	SlackBotToken  string
+	SlackAppToken  string // Socket Mode
+	SlackSecret    string // HTTP mode
+	SlackAPIURL    string
 	RedisURL       string
 	ListenAddr     string
 	AdminAddr      string // health and metrics; empty: none
@@ -44,6 +49,10 @@ func (c *serveConfig) settings(raw map[string]*string) []setting {
 		s("TELEGRAM_WEBHOOK_URL", "telegram-webhook-url", "public https URL Telegram posts updates to, e.g. https://bot.example.org/telegram"),
 		s("TELEGRAM_WEBHOOK_SECRET", "telegram-webhook-secret", "secret token Telegram sends with every update (1-256 of A-Z a-z 0-9 _ -)"),
 		s("TELEGRAM_API_URL", "telegram-api-url", "a self-hosted Bot API server (default: the public one)"),
+		s("SLACK_BOT_TOKEN", "slack-bot-token", "the Slack app's bot token (xoxb-…); turns Slack on"),
+		s("SLACK_APP_TOKEN", "slack-app-token", "an app-level token (xapp-…): Slack over Socket Mode, no public URL needed"),
+		s("SLACK_SIGNING_SECRET", "slack-signing-secret", "the app's signing secret: Slack over HTTP at LISTEN_ADDR /slack/events, /slack/interactivity, /slack/commands"),
+		s("SLACK_API_URL", "slack-api-url", "another Slack Web API base URL (Enterprise Grid proxies, tests)"),
 		s("REDIS_URL", "redis", "redis://host:port/db; without it state is kept in memory and lost on restart"),
 		s("LISTEN_ADDR", "listen", "where the webhook listens (default :8080)"),
 		s("ADMIN_ADDR", "admin", "where /healthz, /readyz and /metrics listen (default :9090; \"off\" for none)"),
@@ -81,6 +90,10 @@ func parseServe(args []string, getenv func(string) string, fs *flag.FlagSet) (se
 	c.WebhookURL = get("TELEGRAM_WEBHOOK_URL")
 	c.WebhookSecret = get("TELEGRAM_WEBHOOK_SECRET")
 	c.TelegramAPIURL = get("TELEGRAM_API_URL")
+	c.SlackBotToken = get("SLACK_BOT_TOKEN")
+	c.SlackAppToken = get("SLACK_APP_TOKEN")
+	c.SlackSecret = get("SLACK_SIGNING_SECRET")
+	c.SlackAPIURL = get("SLACK_API_URL")
 	c.RedisURL = get("REDIS_URL")
 	c.ListenAddr = or(get("LISTEN_ADDR"), ":8080")
 	if c.AdminAddr = or(get("ADMIN_ADDR"), ":9090"); c.AdminAddr == "off" {
@@ -107,9 +120,16 @@ func parseServe(args []string, getenv func(string) string, fs *flag.FlagSet) (se
 }
 
 func (c serveConfig) check() error {
+	if err := c.checkSlack(); err != nil {
+		return err
+	}
+	if c.TelegramToken == "" && c.SlackBotToken == "" {
+		return errors.New("TELEGRAM_TOKEN is missing: create a bot with @BotFather and set its token (or set SLACK_BOT_TOKEN to run on Slack)")
+	}
+	if c.TelegramToken == "" {
+		return nil
+	}
 	switch {
-	case c.TelegramToken == "":
-		return errors.New("TELEGRAM_TOKEN is missing: create a bot with @BotFather and set its token")
 	case !tokenPattern.MatchString(c.TelegramToken):
 		return errors.New("TELEGRAM_TOKEN is malformed: it looks like 123456789:AA… as @BotFather gave it")
 	case c.TelegramMode != "webhook" && c.TelegramMode != "polling":
@@ -133,6 +153,29 @@ func (c serveConfig) check() error {
 		return errors.New("TELEGRAM_WEBHOOK_SECRET is missing: webhook mode needs a secret so only Telegram can post updates")
 	case !secretPattern.MatchString(c.WebhookSecret):
 		return errors.New("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+	}
+	return nil
+}
+
+func (c serveConfig) checkSlack() error {
+	if c.SlackBotToken == "" {
+		if c.SlackAppToken != "" || c.SlackSecret != "" {
+			return errors.New("SLACK_BOT_TOKEN is missing: Slack needs the app's bot token (xoxb-…) too")
+		}
+		return nil
+	}
+	switch {
+	case !strings.HasPrefix(c.SlackBotToken, "xoxb-"):
+		return errors.New("SLACK_BOT_TOKEN is malformed: it starts with xoxb-")
+	case c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-"):
+		return errors.New("SLACK_APP_TOKEN is malformed: it starts with xapp-")
+	case c.SlackAppToken == "" && c.SlackSecret == "":
+		return errors.New("Slack needs SLACK_APP_TOKEN (Socket Mode, no public URL) or SLACK_SIGNING_SECRET (HTTP mode)")
+	}
+	if c.SlackAPIURL != "" {
+		if u, err := url.Parse(c.SlackAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("SLACK_API_URL %q is not an http(s) URL", c.SlackAPIURL)
+		}
 	}
 	return nil
 }

@@ -14,10 +14,14 @@ import (
 
 	"github.com/letdownbot/letdown/adapters/memstore"
 	"github.com/letdownbot/letdown/adapters/redisstore"
+	"github.com/letdownbot/letdown/adapters/slack"
 	"github.com/letdownbot/letdown/adapters/telegram"
 	"github.com/letdownbot/letdown/bot"
 	"github.com/letdownbot/letdown/content"
 	"github.com/letdownbot/letdown/dialog"
+
+	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
 )
 
 // store is what serve needs from a store: turns and the outbox.
@@ -29,11 +33,11 @@ type store interface {
 // serveUsage heads `letdown serve --help`.
 const serveUsage = `Usage: letdown serve [flags]
 
-Run the Telegram bot. Every flag can also be set by the environment
-variable shown in brackets; flags win. Webhook mode listens on LISTEN_ADDR at
-the path of TELEGRAM_WEBHOOK_URL; polling mode needs no public URL (one
-instance only). Without REDIS_URL, conversations live in memory and are lost
-on restart.
+Run the bot on Telegram (TELEGRAM_TOKEN), Slack (SLACK_BOT_TOKEN), or both.
+Every flag can also be set by the environment variable shown in brackets;
+flags win. Telegram's webhook mode and Slack's HTTP mode listen on
+LISTEN_ADDR; Telegram polling and Slack Socket Mode need no public URL.
+Without REDIS_URL, conversations live in memory and are lost on restart.
 
 `
 
@@ -73,10 +77,11 @@ func newLogger(w io.Writer) *slog.Logger {
 }
 
 // serve runs the bot until ctx is done, then shuts down gracefully: the
-// webhook stops taking updates and finishes those in flight, the poller
-// finishes the update in hand, and the dispatcher keeps sending what was
-// committed for at most cfg.ShutdownWait. ready, if not nil, receives the
-// webhook's listening address once it accepts requests.
+// HTTP listener stops taking requests and finishes those in flight, the
+// poller and Socket Mode finish the update in hand, and the dispatcher
+// keeps sending what was committed for at most cfg.ShutdownWait. ready, if
+// not nil, receives the HTTP listener's address once it accepts requests
+// (or "" when nothing listens).
 func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- string) error {
 	cat, err := content.Default()
 	if err != nil {
@@ -96,24 +101,92 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	}
 	engine := bot.NewEngine(dialog.New(cat), st, bot.WithTTL(cfg.TTL))
 
-	client, err := telegram.NewClient(cfg.TelegramToken, cfg.TelegramAPIURL, nil)
-	if err != nil {
-		return err
-	}
-	username, err := telegram.Username(ctx, client)
-	if err != nil {
-		return err
-	}
-	if err := telegram.SetCommands(ctx, client, cat); err != nil {
-		return err
-	}
-	opts := []telegram.Option{telegram.WithLogger(log), telegram.WithUsername(username), telegram.WithAPI(cfg.apiURL(), nil)}
-
-	dispatcher := bot.NewDispatcher(st, telegram.NewSender(client, opts...),
+	// One dispatcher for every platform: the store's ready index holds
+	// them all, and the router sends each conversation where it belongs.
+	router, paces := bot.Router{}, bot.Paces{}
+	dispatcher := bot.NewDispatcher(st, router,
 		bot.WithGlobalRate(cfg.GlobalRate, max(1, int(cfg.GlobalRate))),
-		bot.WithPace(telegram.Pace),
+		bot.WithPace(paces.Pace),
 		bot.WithDispatchLogger(log))
-	opts = append(opts, telegram.WithNotify(dispatcher.Notify))
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	listen := false
+	var (
+		loops       []func(context.Context) error // pollers and Socket Mode
+		afterListen []func() error                // setWebhook, once the listener is up
+		drains      []func()                      // wait for best-effort calls after turns
+	)
+
+	if cfg.TelegramToken != "" {
+		client, err := telegram.NewClient(cfg.TelegramToken, cfg.TelegramAPIURL, nil)
+		if err != nil {
+			return err
+		}
+		username, err := telegram.Username(ctx, client)
+		if err != nil {
+			return err
+		}
+		if err := telegram.SetCommands(ctx, client, cat); err != nil {
+			return err
+		}
+		opts := []telegram.Option{telegram.WithLogger(log), telegram.WithUsername(username),
+			telegram.WithAPI(cfg.apiURL(), nil), telegram.WithNotify(dispatcher.Notify)}
+		router["tg"], paces["tg"] = telegram.NewSender(client, opts...), telegram.Pace
+		if cfg.TelegramMode == "polling" {
+			poller := telegram.NewPoller(engine, client, opts...)
+			loops = append(loops, poller.Run)
+		} else {
+			hook, err := telegram.NewWebhook(engine, client, cfg.WebhookSecret, opts...)
+			if err != nil {
+				return err
+			}
+			mux.Handle(cfg.webhookPath(), hook)
+			listen = true
+			drains = append(drains, hook.Wait)
+			afterListen = append(afterListen, func() error {
+				return telegram.SetWebhook(ctx, client, cfg.WebhookURL, cfg.WebhookSecret)
+			})
+		}
+		log.Info("telegram on", "mode", cfg.TelegramMode, "bot", username)
+	}
+
+	if cfg.SlackBotToken != "" {
+		var apiOpts []slackapi.Option
+		if cfg.SlackAppToken != "" {
+			apiOpts = append(apiOpts, slackapi.OptionAppLevelToken(cfg.SlackAppToken))
+		}
+		api := slack.NewClient(cfg.SlackBotToken, cfg.SlackAPIURL, apiOpts...)
+		botUser, err := slack.BotUserID(ctx, api)
+		if err != nil {
+			return err
+		}
+		opts := []slack.Option{slack.WithLogger(log), slack.WithBotUserID(botUser), slack.WithNotify(dispatcher.Notify)}
+		router["slack"], paces["slack"] = slack.NewSender(api, opts...), slack.Pace
+		if cfg.SlackAppToken != "" {
+			sm := slack.NewSocketMode(engine, api, socketmode.New(api), opts...)
+			loops = append(loops, sm.Run)
+			log.Info("slack on", "mode", "socket")
+		} else {
+			h, err := slack.NewHandler(engine, api, cfg.SlackSecret, opts...)
+			if err != nil {
+				return err
+			}
+			mux.Handle("/slack/", h)
+			listen = true
+			drains = append(drains, h.Wait)
+			log.Info("slack on", "mode", "http")
+		}
+	}
+
+	if cfg.AdminAddr != "" {
+		stopAdmin, err := listenAdmin(ctx, cfg.AdminAddr, adminHandler(engine, map[string]*bot.Dispatcher{"all": dispatcher}, st), log)
+		if err != nil {
+			return err
+		}
+		defer stopAdmin()
+	}
+
 	dctx, stopDispatch := context.WithCancel(context.WithoutCancel(ctx))
 	dispatched := make(chan error, 1)
 	go func() { dispatched <- dispatcher.Run(dctx, cfg.ShutdownWait) }()
@@ -122,56 +195,64 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		<-dispatched
 	}()
 
-	if cfg.AdminAddr != "" {
-		stopAdmin, err := listenAdmin(ctx, cfg.AdminAddr, adminHandler(engine, map[string]*bot.Dispatcher{"telegram": dispatcher}, st), log)
+	failed := make(chan error, len(loops)+1)
+	var srv *http.Server
+	addr := ""
+	if listen {
+		ln, err := net.Listen("tcp", cfg.ListenAddr)
 		if err != nil {
-			return err
+			return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
 		}
-		defer stopAdmin()
-	}
-
-	log.Info("letdown serving telegram", "mode", cfg.TelegramMode, "bot", username)
-	if cfg.TelegramMode == "polling" {
-		err := telegram.NewPoller(engine, client, opts...).Run(ctx)
-		if errors.Is(err, context.Canceled) {
-			return nil
+		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				failed <- fmt.Errorf("http server: %w", err)
+			}
+		}()
+		for _, f := range afterListen {
+			if err := f(); err != nil {
+				srv.Close()
+				return err
+			}
 		}
-		return err
+		addr = ln.Addr().String()
 	}
-
-	hook, err := telegram.NewWebhook(engine, client, cfg.WebhookSecret, opts...)
-	if err != nil {
-		return err
-	}
-	mux := http.NewServeMux()
-	mux.Handle(cfg.webhookPath(), hook)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
-	ln, err := net.Listen("tcp", cfg.ListenAddr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
-	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	if err := telegram.SetWebhook(ctx, client, cfg.WebhookURL, cfg.WebhookSecret); err != nil {
-		srv.Close()
-		return err
+	lctx, stopLoops := context.WithCancel(ctx)
+	defer stopLoops()
+	loopsDone := make(chan struct{}, len(loops))
+	for _, loop := range loops {
+		go func() {
+			defer func() { loopsDone <- struct{}{} }()
+			if err := loop(lctx); err != nil && !errors.Is(err, context.Canceled) {
+				failed <- err
+			}
+		}()
 	}
 	if ready != nil {
-		ready <- ln.Addr().String()
+		ready <- addr
 	}
+
+	var result error
 	select {
-	case err := <-served:
-		return fmt.Errorf("webhook server: %w", err)
+	case result = <-failed:
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing updates in flight")
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownWait)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		log.Warn("webhook shutdown cut short", "err", err)
+	stopLoops()
+	for range loops {
+		<-loopsDone
 	}
-	return nil
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownWait)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			log.Warn("http shutdown cut short", "err", err)
+		}
+	}
+	for _, wait := range drains {
+		wait()
+	}
+	return result
 }
 
 // listenAdmin serves h on addr until the returned stop is called.

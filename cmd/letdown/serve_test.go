@@ -181,6 +181,10 @@ func TestServeConfigErrors(t *testing.T) {
 		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "SHUTDOWN_TIMEOUT": "soon"}, "SHUTDOWN_TIMEOUT"},
 		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "TELEGRAM_RATE": "-1"}, "TELEGRAM_RATE"},
 		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "REDIS_URL": "redis://127.0.0.1:1/0"}, "redis at 127.0.0.1:1"},
+		{map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN (Socket Mode"},
+		{map[string]string{"SLACK_BOT_TOKEN": "xoxp-1", "SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN is malformed"},
+		{map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"}, "SLACK_APP_TOKEN is malformed"},
+		{map[string]string{"SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN is missing"},
 	}
 	for _, tt := range tests {
 		var out, errOut strings.Builder
