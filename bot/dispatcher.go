@@ -120,9 +120,14 @@ func NewDispatcher(outbox Outbox, sender Sender, opts ...DispatcherOption) *Disp
 	return d
 }
 
-// Notify tells the Dispatcher that conv has new replies. It never blocks:
-// if the queue is full, the sweep finds conv later.
+// Notify tells the Dispatcher that conv has new replies to something she
+// just wrote. It never blocks: if the queue is full, the sweep finds conv
+// later.
 func (d *Dispatcher) Notify(conv Conv) { d.enqueue(d.urgent, conv) }
+
+// NotifyLater is Notify for replies nobody is waiting on, such as reminder
+// pings: they queue behind the replies to people who just wrote (I6).
+func (d *Dispatcher) NotifyLater(conv Conv) { d.enqueue(d.later, conv) }
 
 func (d *Dispatcher) enqueue(ch chan Conv, conv Conv) {
 	d.mu.Lock()

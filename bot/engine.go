@@ -87,6 +87,11 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 		}
 		st := decodeState(snap.State)
 		next, replies, outcome := e.dialog.Step(st, in.input(), at)
+		if len(replies) == 0 && !outcome.Forget {
+			// Only a reminder whose plan changed since gets no answer:
+			// nothing to commit.
+			return Result{Outcome: outcome}, nil
+		}
 		c := Commit{
 			Conv:      in.Conv,
 			Version:   snap.Version,
@@ -99,6 +104,9 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 		if !outcome.Forget {
 			if c.State, err = json.Marshal(next); err != nil {
 				return Result{}, fmt.Errorf("encode state: %w", err)
+			}
+			if was, now := st.NextReminder(), next.NextReminder(); !was.Equal(now) {
+				c.Remind = &now // the zero time cancels
 			}
 		}
 		out, err := e.store.Commit(ctx, c)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/letdownbot/letdown/adapters/memstore"
 	"github.com/letdownbot/letdown/bot"
@@ -205,5 +206,56 @@ func TestStoreErrorIsReturned(t *testing.T) {
 	e := newEngine(t, downStore{})
 	if _, err := e.Handle(context.Background(), bot.Incoming{Conv: conv, Text: "hi"}); err == nil {
 		t.Error("Handle with the store down = nil error")
+	}
+}
+
+// remindSpy records each commit's Remind.
+type remindSpy struct {
+	bot.Store
+	reminds []*time.Time
+}
+
+func (s *remindSpy) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error) {
+	s.reminds = append(s.reminds, c.Remind)
+	return s.Store.Commit(ctx, c)
+}
+
+func TestCommitCarriesTheReminderPlan(t *testing.T) {
+	spy := &remindSpy{Store: memstore.New()}
+	at := time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
+	cat, _ := content.Default()
+	e := bot.NewEngine(dialog.New(cat), spy, bot.WithClock(func() time.Time { return at }))
+	for _, in := range []bot.Incoming{
+		{Conv: conv, Command: "start"},
+		{Conv: conv, Command: "remind"},
+		{Conv: conv, Button: "1:a:remind_count:8"},
+		{Conv: conv, Text: "London"},
+		{Conv: conv, Button: "1:a:remind_night:yes"}, // the plan is set here
+		{Conv: conv, Command: "help"},
+		{Conv: conv, Command: "stop"}, // and cancelled here
+	} {
+		handle(t, e, in)
+	}
+	for i, r := range spy.reminds {
+		switch i {
+		case 4:
+			if r == nil || !r.Equal(at.Add(3*time.Hour)) {
+				t.Errorf("commit %d (plan set) Remind = %v, want %v", i, r, at.Add(3*time.Hour))
+			}
+		case 6:
+			if r == nil || !r.IsZero() {
+				t.Errorf("commit %d (/stop) Remind = %v, want the zero time (cancel)", i, r)
+			}
+		default:
+			if r != nil {
+				t.Errorf("commit %d Remind = %v, want nil (plan unchanged)", i, *r)
+			}
+		}
+	}
+	// The scheduler's turn for a slot the plan no longer holds commits nothing.
+	before := len(spy.reminds)
+	res := handle(t, e, bot.Incoming{Conv: conv, Reminder: at.Add(3 * time.Hour), DedupeKey: "rem:1"})
+	if len(spy.reminds) != before || len(res.Replies) != 0 {
+		t.Errorf("a stale reminder committed %d times with %d replies", len(spy.reminds)-before, len(res.Replies))
 	}
 }

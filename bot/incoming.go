@@ -39,10 +39,12 @@ type Incoming struct {
 	NonText   string
 	Locale    string // the platform's language code, if any
 	At        time.Time
+	// Reminder is set by the Scheduler: the reminder due at this instant.
+	Reminder time.Time
 }
 
 func (in Incoming) input() dialog.Input {
-	return dialog.Input{Text: in.Text, Button: in.Button, Command: in.Command, Args: in.Args, NonText: in.NonText}
+	return dialog.Input{Text: in.Text, Button: in.Button, Command: in.Command, Args: in.Args, NonText: in.NonText, Reminder: in.Reminder}
 }
 
 // Reply is one message to send, with its buttons.

@@ -51,6 +51,10 @@ type Commit struct {
 	Erase bool
 	// TTL is how long an idle conversation is kept; zero keeps it forever.
 	TTL time.Duration
+	// Remind changes the conversation's pending reminder: nil leaves it as
+	// it is, a zero time cancels it, any other time (re)schedules it. An
+	// Erase cancels it too. See Reminders.
+	Remind *time.Time
 }
 
 // DedupeTTL is how long a DedupeKey is remembered: longer than any

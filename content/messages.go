@@ -42,7 +42,7 @@ var RequiredMessages = map[string]string{
 
 // RequiredQuestions lists the triage question ids the dialog asks, in order.
 // Their option values are fixed too: see RequiredOptions.
-var RequiredQuestions = []string{"method", "double", "steady", "amount", "time", "tried"}
+var RequiredQuestions = []string{"method", "double", "steady", "amount", "time", "tried", "remind_count", "remind_night"}
 
 // RequiredOptions lists, per question, the option values the dialog switches on.
 var RequiredOptions = map[string][]string{
@@ -52,6 +52,9 @@ var RequiredOptions = map[string][]string{
 	"amount": {"yes", "no"},
 	"time":   {"yes", "no"},
 	"tried":  {"warm_compress", "skin_to_skin", "both", "neither"},
+	// Reminders: sessions a day, and whether to remind through the night.
+	"remind_count": {"8", "9", "10"},
+	"remind_night": {"yes", "no"},
 }
 
 // TriedValues are the values Step.Tried may take: the step is skipped when

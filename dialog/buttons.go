@@ -22,7 +22,7 @@ func (t *turn) button(raw string) {
 		t.expired()
 		return
 	}
-	if t.st.Name == stateNew && parts[1] != "rf" && parts[1] != "forget" {
+	if t.st.Name == stateNew && parts[1] != "rf" && parts[1] != "forget" && parts[1] != "rm" {
 		// Buttons from before /forget, or from a chat she never started here.
 		t.begin(true)
 		return
@@ -76,8 +76,28 @@ func (t *turn) button(raw string) {
 			return
 		}
 	case "restart":
-		if len(args) == 0 && (t.st.Name == stateDone || t.st.Name == stateStopped) {
+		if len(args) == 0 && (t.st.Name == stateDone || t.st.Name == stateStopped || t.st.Name == stateIdle) {
 			t.begin(false)
+			return
+		}
+	case "remind":
+		if len(args) == 0 && t.st.Name != stateCrisis {
+			t.startRemind()
+			return
+		}
+	case "tz":
+		if len(args) == 1 && t.st.Name == stateRemindZone && validZone(arg(0)) {
+			t.setZone(arg(0))
+			return
+		}
+	case "clock":
+		if len(args) == 0 && t.st.Name == stateRemindZone {
+			t.move("clock")
+			t.prompt()
+			return
+		}
+	case "rm":
+		if len(args) == 2 && t.pingButton(arg(0), arg(1)) {
 			return
 		}
 	case "forget":
@@ -154,6 +174,9 @@ func (t *turn) answer(question, value string) {
 			return
 		}
 		t.move("struggling")
+	case "remind_count", "remind_night":
+		t.answerRemind(question, value)
+		return
 	case "tried":
 		switch value {
 		case "both":

@@ -55,9 +55,14 @@ func (d *Dialog) Catalog() *content.Catalog { return d.cat }
 // state, the replies to send (at least one) and what else the turn did.
 // It is pure: no I/O, no clock but now, no randomness.
 func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcome) {
-	t := &turn{d: d}
+	t := &turn{d: d, now: now}
 	var moved bool
 	t.st, moved = d.migrate(st)
+	if !in.Reminder.IsZero() {
+		// A reminder is not her doing: no notice, nothing but the ping.
+		t.ping(in.Reminder)
+		return t.st, t.replies, t.out
+	}
 	if moved {
 		t.say(d.msg("updated"))
 	}
@@ -91,9 +96,12 @@ func (d *Dialog) Valid(st State) bool {
 	if st.Version != SchemaVersion || !knownState(st.Name) {
 		return false
 	}
-	if st.Name == stateWalk {
+	switch st.Name {
+	case stateWalk:
 		_, ok := d.steps[st.Data.Step]
 		return ok
+	case stateRemindCount, stateRemindZone, stateRemindClock, stateRemindNight:
+		return st.Data.Setup != nil
 	}
 	return true
 }
@@ -126,6 +134,7 @@ func (d *Dialog) msg(id string) string { return d.cat.Messages[id] }
 // turn gathers the effects of one Step.
 type turn struct {
 	d       *Dialog
+	now     time.Time
 	st      State
 	replies []Reply
 	out     Outcome
@@ -165,7 +174,10 @@ func (t *turn) command(cmd string) {
 		}
 		t.reply(d.sourcesText(), t.currentButtons())
 	case "stop":
+		t.stopReminders()
 		t.reply(d.msg("stop_reminders"), t.currentButtons())
+	case "remind":
+		t.startRemind()
 	case "forget":
 		t.reply(d.msg("forget_confirm"), []Button{
 			{Label: d.msg("btn_forget_yes"), Data: data("forget", "yes")},
@@ -182,9 +194,9 @@ func (t *turn) command(cmd string) {
 }
 
 // begin starts the conversation over at the safety check, keeping only her
-// language.
+// language and her reminders.
 func (t *turn) begin(welcome bool) {
-	t.st = State{Version: SchemaVersion, Name: t.st.Name, Data: Data{Lang: t.st.Data.Lang}}
+	t.st = State{Version: SchemaVersion, Name: t.st.Name, Data: Data{Lang: t.st.Data.Lang, Remind: t.st.Data.Remind}}
 	t.move("start")
 	if welcome {
 		t.say(t.d.msg("welcome"))
@@ -203,6 +215,9 @@ func (t *turn) text(text string) {
 	}
 	if data, ok := matchLabel(text, t.currentButtons()); ok {
 		t.button(data)
+		return
+	}
+	if t.remindText(text) {
 		return
 	}
 	if t.st.Name == stateCrisis {

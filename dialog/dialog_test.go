@@ -22,6 +22,7 @@ func newDialog(t testing.TB) *Dialog {
 // convo drives a dialog the way a person would, remembering the last buttons.
 type convo struct {
 	t       testing.TB
+	at      time.Time // the clock; zero means the package's now
 	d       *Dialog
 	st      State
 	replies []Reply
@@ -36,9 +37,16 @@ func start(t testing.TB) *convo {
 	return c
 }
 
+// now sets the conversation's clock.
+func (c *convo) now(at time.Time) { c.at = at }
+
 func (c *convo) do(in Input) {
 	c.t.Helper()
-	c.st, c.replies, c.out = c.d.Step(c.st, in, now)
+	at := c.at
+	if at.IsZero() {
+		at = now
+	}
+	c.st, c.replies, c.out = c.d.Step(c.st, in, at)
 	if len(c.replies) == 0 {
 		c.t.Fatalf("Step(%+v) gave no reply", in)
 	}
@@ -52,7 +60,12 @@ func (c *convo) do(in Input) {
 // press taps the button whose data starts with prefix on the last reply.
 func (c *convo) press(prefix string) {
 	c.t.Helper()
-	last := c.replies[len(c.replies)-1]
+	c.pressOn(c.replies[len(c.replies)-1], prefix)
+}
+
+// pressOn taps a button of an earlier reply.
+func (c *convo) pressOn(last Reply, prefix string) {
+	c.t.Helper()
 	for _, b := range last.Buttons {
 		if strings.HasPrefix(b.Data, prefix) {
 			c.do(Input{Button: b.Data})

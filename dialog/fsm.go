@@ -23,12 +23,19 @@ const (
 	stateDone      = "done"
 	stateStopped   = "stopped"
 	stateCrisis    = "crisis"
+	// Setting reminders up, and resting once they are set.
+	stateRemindCount = "remind_count"
+	stateRemindZone  = "remind_zone"
+	stateRemindClock = "remind_clock"
+	stateRemindNight = "remind_night"
+	stateIdle        = "idle"
 )
 
 var allStates = []string{
 	stateNew, stateScreen, stateAskMethod, stateAskDouble, stateAskSteady,
 	stateAskAmount, stateAskTime, stateAskTried, stateWalk, stateDone,
-	stateStopped, stateCrisis,
+	stateStopped, stateCrisis, stateRemindCount, stateRemindZone,
+	stateRemindClock, stateRemindNight, stateIdle,
 }
 
 // askStates maps each triage state to the question it asks.
@@ -39,6 +46,9 @@ var askStates = map[string]string{
 	stateAskAmount: "amount",
 	stateAskTime:   "time",
 	stateAskTried:  "tried",
+	// The reminder set-up asks with buttons too.
+	stateRemindCount: "remind_count",
+	stateRemindNight: "remind_night",
 }
 
 func without(states []string, drop ...string) []string {
@@ -71,7 +81,12 @@ var events = fsm.Events{
 	{Name: "well", Src: []string{stateAskTime}, Dst: stateWalk},
 	{Name: "guide", Src: []string{stateAskTried}, Dst: stateWalk},
 	{Name: "finish", Src: []string{stateWalk}, Dst: stateDone},
-	{Name: "stop", Src: without(allStates, stateNew, stateCrisis, stateStopped, stateDone), Dst: stateStopped},
+	{Name: "stop", Src: without(allStates, stateNew, stateCrisis, stateStopped, stateDone, stateIdle), Dst: stateStopped},
+	{Name: "remind", Src: without(allStates, stateCrisis), Dst: stateRemindCount},
+	{Name: "count", Src: []string{stateRemindCount}, Dst: stateRemindZone},
+	{Name: "clock", Src: []string{stateRemindZone}, Dst: stateRemindClock},
+	{Name: "zone", Src: []string{stateRemindZone, stateRemindClock}, Dst: stateRemindNight},
+	{Name: "night", Src: []string{stateRemindNight}, Dst: stateIdle},
 }
 
 func knownState(name string) bool {

@@ -22,6 +22,9 @@ func (t *turn) currentButtons() []Button {
 func (t *turn) current() (string, []Button) {
 	d := t.d
 	restart := []Button{{Label: d.msg("btn_restart"), Data: data("restart")}}
+	if text, buttons, ok := t.remindPrompt(); ok {
+		return text, buttons
+	}
 	switch t.st.Name {
 	case stateScreen:
 		var buttons []Button
@@ -36,7 +39,7 @@ func (t *turn) current() (string, []Button) {
 			return t.card(s), t.walkButtons(s, "")
 		}
 	case stateDone:
-		return d.msg("walk_end"), restart
+		return d.msg("walk_end"), append(restart, Button{Label: d.msg("btn_remind"), Data: data("remind")})
 	case stateStopped:
 		return d.msg("stopped"), restart
 	case stateCrisis:

@@ -27,6 +27,8 @@ type Data struct {
 	Mastitis bool     `json:"mx,omitempty"` // signs of mastitis were reported: no heat, no deep massage, no extra pumping
 	Step     string   `json:"st,omitempty"` // id of the guidance step on screen, in state walk
 	Helped   []string `json:"hp,omitempty"` // steps she marked "Done / it helped"
+	Remind   *Plan    `json:"r,omitempty"`  // her reminder plan; nil when reminders are off
+	Setup    *Plan    `json:"su,omitempty"` // a reminder plan being set up
 }
 
 // expressingWell reports whether all three of the seed's yardsticks were met.

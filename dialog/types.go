@@ -4,6 +4,8 @@
 // state, input and time always give the same new state and replies.
 package dialog
 
+import "time"
+
 // Reply is one message to send, with its buttons.
 type Reply struct {
 	Text    string   `json:"text"`
@@ -24,6 +26,10 @@ type Input struct {
 	Command string // a slash command without the slash, lower-case: "start"
 	Args    string // the rest of a command line
 	NonText string // what she sent instead of text: "sticker", "photo", "voice", …
+	// Reminder is set when the scheduler delivers a reminder that was due
+	// at this instant: the dialog answers with a ping (or nothing, if the
+	// plan changed since).
+	Reminder time.Time
 }
 
 // Outcome tells the caller what a turn did beyond replying. It is never

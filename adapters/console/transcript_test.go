@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/tools/txtar"
@@ -29,7 +30,9 @@ func newChat(t *testing.T) (*console.Chat, *bot.Engine) {
 	if err != nil {
 		t.Fatalf("content.Default() = %v", err)
 	}
-	engine := bot.NewEngine(dialog.New(cat), memstore.New())
+	// A fixed clock: transcripts show reminder times.
+	at := time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
+	engine := bot.NewEngine(dialog.New(cat), memstore.New(), bot.WithClock(func() time.Time { return at }))
 	return console.New(engine, "console:test"), engine
 }
 
