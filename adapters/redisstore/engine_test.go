@@ -16,8 +16,15 @@ func TestEngineConcurrency(t *testing.T) {
 	if testing.Short() {
 		t.Skip("6,400 contended turns twice")
 	}
-	b := redistest.New(t)
-	newStore := func() bot.Store {
+	newStore := opener(t, redistest.New(t))
+	bottest.TestEngineConcurrency(t, newStore, 1, 32, 200)
+	bottest.TestEngineConcurrency(t, newStore, 2, 32, 200)
+}
+
+// opener returns a function opening a new Store, with its own
+// connections, on b: one per replica.
+func opener(t *testing.T, b *redistest.Backend) func() bot.Store {
+	return func() bot.Store {
 		s, err := Open(context.Background(), b.URL, WithPrefix(b.Prefix))
 		if err != nil {
 			t.Fatal(err)
@@ -25,8 +32,6 @@ func TestEngineConcurrency(t *testing.T) {
 		t.Cleanup(func() { s.Close() })
 		return s
 	}
-	bottest.TestEngineConcurrency(t, newStore, 1, 32, 200)
-	bottest.TestEngineConcurrency(t, newStore, 2, 32, 200)
 }
 
 // TestEngineConcurrencyCluster runs the same proof on a Redis Cluster, two
@@ -35,14 +40,5 @@ func TestEngineConcurrencyCluster(t *testing.T) {
 	if testing.Short() {
 		t.Skip("contended turns on a cluster")
 	}
-	b := redistest.Cluster(t)
-	newStore := func() bot.Store {
-		s, err := Open(context.Background(), b.URL, WithPrefix(b.Prefix))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
-	bottest.TestEngineConcurrency(t, newStore, 2, 32, 50)
+	bottest.TestEngineConcurrency(t, opener(t, redistest.Cluster(t)), 2, 32, 50)
 }

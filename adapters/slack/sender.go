@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/letdownbot/letdown/adapters/internal/textsplit"
 	"hash/maphash"
 	"log/slog"
 	"regexp"
@@ -204,49 +205,16 @@ func Messages(r bot.Reply, drop func(i int, b bot.Button)) []Message {
 	return msgs
 }
 
-// Split cuts text into parts of at most limit characters: at a paragraph
-// break, else a line break, else a space, in the second half of the part
-// so none comes out tiny; else between two characters, never inside one.
-// Parts are trimmed; blank ones are dropped.
+// Split cuts text into parts of at most limit characters, at a paragraph
+// break, else a line break, else a space, never inside a character (see
+// textsplit).
 func Split(text string, limit int) []string {
-	limit = max(1, limit)
-	var parts []string
-	for {
-		text = strings.TrimSpace(text)
-		if text == "" {
-			return parts
-		}
-		end := fits(text, limit)
-		if end == len(text) {
-			return append(parts, text)
-		}
-		head := text[:end]
-		cut := end
-		for _, sep := range []string{"\n\n", "\n", " "} {
-			if i := strings.LastIndex(head, sep); i > len(head)/2 {
-				cut = i
-				break
-			}
-		}
-		if part := strings.TrimSpace(text[:cut]); part != "" {
-			parts = append(parts, part)
-		}
-		text = text[cut:]
-	}
+	return textsplit.Split(text, limit, textsplit.Runes)
 }
 
 // fits returns the length in bytes of the longest prefix of s with at
 // most limit characters.
-func fits(s string, limit int) int {
-	n := 0
-	for i := range s {
-		if n == limit {
-			return i
-		}
-		n++
-	}
-	return len(s)
-}
+func fits(s string, limit int) int { return textsplit.Fits(s, limit, textsplit.Runes) }
 
 // truncateRunes cuts s to at most n characters, ending in "…" when cut.
 func truncateRunes(s string, n int) string {

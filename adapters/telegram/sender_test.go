@@ -187,7 +187,7 @@ func TestSplit(t *testing.T) {
 		{"no space", "abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
 		{"wide runes", "😀😀😀😀😀", 4, []string{"😀😀", "😀😀", "😀"}},
 		{"accents", "ééééé", 2, []string{"éé", "éé", "é"}},
-		{"paragraph too early", "a\n\nbbbb cccc dddd eeee", 12, []string{"a\n\nbbbb", "cccc dddd", "eeee"}},
+		{"paragraph too early", "a\n\nbbbb cccc dddd eeee", 12, []string{"a\n\nbbbb cccc", "dddd eeee"}},
 	}
 	for _, tt := range tests {
 		got := Split(tt.text, tt.limit)
