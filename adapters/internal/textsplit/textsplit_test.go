@@ -15,7 +15,7 @@ func TestSplit(t *testing.T) {
 		{"short", 10, []string{"short"}},
 		{"first paragraph\n\nsecond one", 20, []string{"first paragraph", "second one"}},
 		{"line one\nline two", 12, []string{"line one", "line two"}},
-		{"aaaa bbbb cccc", 9, []string{"aaaa bbbb", "cccc"}}, // the part ends at a space
+		{"aaaa bbbb cccc", 9, []string{"aaaa bbbb", "cccc"}},  // the part ends at a space
 		{"aaaa bbbbbb cc", 10, []string{"aaaa", "bbbbbb cc"}}, // it would end inside a word
 		{"aaaaaa bb cc", 9, []string{"aaaaaa bb", "cc"}},
 		{"abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
