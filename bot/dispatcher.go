@@ -149,6 +149,9 @@ func (d *Dispatcher) Run(ctx context.Context, drain time.Duration) error {
 	var wg sync.WaitGroup
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
+	// What an earlier process left unsent is queued before any worker
+	// starts, so it takes its fair turn from the first moment.
+	d.recover(ctx, time.Time{})
 	for range d.workers {
 		wg.Add(1)
 		go func() {
@@ -156,7 +159,6 @@ func (d *Dispatcher) Run(ctx context.Context, drain time.Duration) error {
 			d.worker(work)
 		}()
 	}
-	d.recover(ctx, time.Time{})
 	tick := time.NewTicker(d.sweep)
 	defer tick.Stop()
 	for {
@@ -210,19 +212,22 @@ func (d *Dispatcher) recover(ctx context.Context, before time.Time) {
 	}
 }
 
+// urgentStreak is how many urgent conversations a worker takes in a row
+// before it lets one waiting in the later queue go, so that under
+// sustained load recovered replies and reminders are slowed, not starved.
+const urgentStreak = 8
+
 func (d *Dispatcher) worker(ctx context.Context) {
+	streak := 0
 	for {
-		var conv Conv
-		// Replies to people who just wrote always go before anything else.
-		select {
-		case conv = <-d.urgent:
-		default:
-			select {
-			case conv = <-d.urgent:
-			case conv = <-d.later:
-			case <-ctx.Done():
-				return
-			}
+		conv, urgent := d.next(ctx, streak >= urgentStreak)
+		if conv == "" {
+			return
+		}
+		if urgent {
+			streak++
+		} else {
+			streak = 0
 		}
 		if !d.take(conv) {
 			continue
@@ -233,6 +238,32 @@ func (d *Dispatcher) worker(ctx context.Context) {
 				break
 			}
 		}
+	}
+}
+
+// next waits for a conversation to send: an urgent one first, unless
+// laterFirst, when one from the later queue goes first if any waits. It
+// returns "" when ctx is done.
+func (d *Dispatcher) next(ctx context.Context, laterFirst bool) (conv Conv, urgent bool) {
+	if laterFirst {
+		select {
+		case conv = <-d.later:
+			return conv, false
+		default:
+		}
+	}
+	select {
+	case conv = <-d.urgent:
+		return conv, true
+	default:
+	}
+	select {
+	case conv = <-d.urgent:
+		return conv, true
+	case conv = <-d.later:
+		return conv, false
+	case <-ctx.Done():
+		return "", false
 	}
 }
 

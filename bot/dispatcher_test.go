@@ -292,3 +292,29 @@ func TestDispatcherPacesEachConversation(t *testing.T) {
 		t.Errorf("four replies at one per 50ms took %v", took)
 	}
 }
+
+func TestDispatcherDoesNotStarveLaterWork(t *testing.T) {
+	store := memstore.New()
+	sender := &bottest.Sender{}
+	// A conversation only the ready index knows of (a crash left it), and
+	// a steady stream of people who just wrote.
+	recovered := bot.Conv("tg:777:777")
+	queue(t, store, recovered, "recovered")
+	d := bot.NewDispatcher(store, sender, fast(bot.WithWorkers(1))...)
+	for i := range 30 {
+		c := bot.Conv(fmt.Sprintf("tg:%d:%d", 800+i, 800+i))
+		queue(t, store, c, "urgent")
+		d.Notify(c)
+	}
+	runDispatcher(t, d)
+	waitFor(t, "every reply", func() bool { return len(sender.Sent()) == 31 })
+	for i, s := range sender.Sent() {
+		if s.Conv == recovered {
+			if i > 9 {
+				t.Errorf("the recovered reply went out %dth, after a run of urgent ones: starved", i+1)
+			}
+			return
+		}
+	}
+	t.Error("the recovered reply was never sent")
+}
