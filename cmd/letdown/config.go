@@ -24,6 +24,7 @@ type serveConfig struct {
 	SlackSecret    string // HTTP mode
 	SlackAPIURL    string
 	RedisURL       string
+	RedisPrefix    string // key prefix in Redis; empty: the store's default
 	ListenAddr     string
 	AdminAddr      string // health and metrics; empty: none
 	GlobalRate     float64
@@ -54,6 +55,7 @@ func (c *serveConfig) settings(raw map[string]*string) []setting {
 		s("SLACK_SIGNING_SECRET", "slack-signing-secret", "the app's signing secret: Slack over HTTP at LISTEN_ADDR /slack/events, /slack/interactivity, /slack/commands"),
 		s("SLACK_API_URL", "slack-api-url", "another Slack Web API base URL (Enterprise Grid proxies, tests)"),
 		s("REDIS_URL", "redis", "redis://host:port/db; without it state is kept in memory and lost on restart"),
+		s("REDIS_PREFIX", "redis-prefix", "prefix of every Redis key (default ld:), so several bots can share one Redis"),
 		s("LISTEN_ADDR", "listen", "where the webhook listens (default :8080)"),
 		s("ADMIN_ADDR", "admin", "where /healthz, /readyz and /metrics listen (default :9090; \"off\" for none)"),
 		s("TELEGRAM_RATE", "telegram-rate", "messages per second to Telegram in all (default 30)"),
@@ -95,6 +97,10 @@ func parseServe(args []string, getenv func(string) string, fs *flag.FlagSet) (se
 	c.SlackSecret = get("SLACK_SIGNING_SECRET")
 	c.SlackAPIURL = get("SLACK_API_URL")
 	c.RedisURL = get("REDIS_URL")
+	c.RedisPrefix = get("REDIS_PREFIX")
+	if strings.ContainsAny(c.RedisPrefix, "{}") {
+		return c, errors.New("REDIS_PREFIX must not contain { or }: they would move the hash tag")
+	}
 	c.ListenAddr = or(get("LISTEN_ADDR"), ":8080")
 	if c.AdminAddr = or(get("ADMIN_ADDR"), ":9090"); c.AdminAddr == "off" {
 		c.AdminAddr = ""

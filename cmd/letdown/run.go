@@ -32,6 +32,9 @@ Usage:
         folder per language) and print every problem with file and id.
   letdown content graph
         Print the dialog's state machine as a Mermaid state diagram.
+  letdown bench [--people N] [--duration D] [--turns N] [--concurrency N] [--rate R] [--redis URL] [--json]
+        Measure what one instance carries: the real webhook path, a fake
+        Telegram API on loopback and simulated mothers; see letdown bench --help.
   letdown healthcheck [--url URL]
         Exit 0 if a running serve answers /healthz on ADMIN_ADDR (for
         container health checks).
@@ -53,6 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, args[1:], getenv, stdout, stderr)
 	case "content":
 		return runContent(args[1:], stdout, stderr)
+	case "bench":
+		return runBench(ctx, args[1:], getenv, stdout, stderr)
 	case "healthcheck":
 		return runHealthcheck(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":

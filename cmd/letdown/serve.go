@@ -92,7 +92,11 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		log.Warn("no REDIS_URL: conversations are kept in memory and lost on restart")
 		st = memstore.New()
 	} else {
-		rs, err := redisstore.Open(ctx, cfg.RedisURL)
+		var opts []redisstore.Option
+		if cfg.RedisPrefix != "" {
+			opts = append(opts, redisstore.WithPrefix(cfg.RedisPrefix))
+		}
+		rs, err := redisstore.Open(ctx, cfg.RedisURL, opts...)
 		if err != nil {
 			return err
 		}
@@ -107,6 +111,9 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	dispatcher := bot.NewDispatcher(st, router,
 		bot.WithGlobalRate(cfg.GlobalRate, max(1, int(cfg.GlobalRate))),
 		bot.WithPace(paces.Pace),
+		// Sending is mostly waiting on the platform: many conversations
+		// at once keep the bot busy, not the network.
+		bot.WithWorkers(64),
 		bot.WithDispatchLogger(log))
 
 	mux := http.NewServeMux()
@@ -119,7 +126,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	)
 
 	if cfg.TelegramToken != "" {
-		client, err := telegram.NewClient(cfg.TelegramToken, cfg.TelegramAPIURL, nil)
+		client, err := telegram.NewClient(cfg.TelegramToken, cfg.TelegramAPIURL, apiHTTPClient())
 		if err != nil {
 			return err
 		}
@@ -131,7 +138,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 			return err
 		}
 		opts := []telegram.Option{telegram.WithLogger(log), telegram.WithUsername(username),
-			telegram.WithAPI(cfg.apiURL(), nil), telegram.WithNotify(dispatcher.Notify)}
+			telegram.WithAPI(cfg.apiURL(), apiHTTPClient()), telegram.WithNotify(dispatcher.Notify)}
 		router["tg"], paces["tg"] = telegram.NewSender(client, opts...), telegram.Pace
 		if cfg.TelegramMode == "polling" {
 			poller := telegram.NewPoller(engine, client, opts...)
@@ -273,6 +280,16 @@ func listenAdmin(ctx context.Context, addr string, h http.Handler, log *slog.Log
 		defer cancel()
 		srv.Shutdown(sctx)
 	}, nil
+}
+
+// apiHTTPClient talks to a platform's API: one process makes many calls to
+// one host, so it keeps many connections open instead of dialing for most
+// calls (the default keeps two).
+func apiHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Transport: t, Timeout: 70 * time.Second}
 }
 
 // apiURL is the Bot API base URL in use.

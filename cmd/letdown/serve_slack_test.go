@@ -55,17 +55,19 @@ func TestServeTelegramAndSlack(t *testing.T) {
 		c.SlackSecret = slackSecret
 		c.SlackAPIURL = sl.APIURL()
 	})
-	const tgUser = 515151
-	const slackUser = "U0MUM"
+	// Fresh ids each run: the test may share a Redis with earlier runs.
+	tgUser := time.Now().UnixNano()%1e9 + 2
+	slackUser := fmt.Sprintf("U0MUM%d", time.Now().UnixNano()%1e9)
 	if code := post(t, base, secret, tgtest.TextUpdate(1, tgUser, "/start")); code != http.StatusOK {
 		t.Fatalf("Telegram /start = %d", code)
 	}
 	dm := map[string]any{"type": "message", "channel": slacktest.DM(slackUser), "channel_type": "im",
 		"user": slackUser, "text": "hello", "ts": "1700000001.000001", "event_ts": "1700000001.000001"}
-	if code := postSlackEvent(t, base, "Ev1", dm); code != http.StatusOK {
+	eventID := "Ev" + slackUser
+	if code := postSlackEvent(t, base, eventID, dm); code != http.StatusOK {
 		t.Fatalf("Slack DM = %d", code)
 	}
-	if code := postSlackEvent(t, base, "Ev1", dm); code != http.StatusOK { // Slack's retry
+	if code := postSlackEvent(t, base, eventID, dm); code != http.StatusOK { // Slack's retry
 		t.Fatalf("Slack DM retried = %d", code)
 	}
 	tg.WaitCalls(t, "sendMessage", 2)

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// benchJSON runs letdown bench with args and returns its one JSON object.
+func benchJSON(t *testing.T, args ...string) map[string]float64 {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := runBench(context.Background(), args, func(string) string { return "" }, &out, &errOut)
+	if err != nil {
+		t.Fatalf("bench %q = %v\nstderr:\n%s", args, err, errOut.String())
+	}
+	dec := json.NewDecoder(&out)
+	var got map[string]float64
+	if err := dec.Decode(&got); err != nil {
+		t.Fatalf("bench --json stdout is not a JSON object: %v\n%s", err, out.String())
+	}
+	if dec.More() {
+		t.Fatalf("bench --json printed more than one JSON value:\n%s", out.String())
+	}
+	keys := []string{"turns", "seconds", "turns_per_sec", "ack_p50_ms", "ack_p99_ms", "replies_delivered", "duplicates_sent", "errors", "redis_bytes_per_conversation"}
+	for _, k := range keys {
+		if _, ok := got[k]; !ok {
+			t.Errorf("bench --json has no %q: %v", k, got)
+		}
+	}
+	for k := range got {
+		if !slices.Contains(keys, k) {
+			t.Errorf("bench --json has an unknown key %q", k)
+		}
+	}
+	if !strings.Contains(errOut.String(), "turns/s") {
+		t.Errorf("bench --json wrote no human summary on stderr:\n%s", errOut.String())
+	}
+	switch {
+	case got["turns"] <= 0, got["replies_delivered"] <= 0, got["seconds"] <= 0:
+		t.Errorf("bench = %v, want turns, replies and seconds above 0", got)
+	case got["errors"] != 0, got["duplicates_sent"] != 0:
+		t.Errorf("bench = %v, want no errors and no duplicates\nstderr:\n%s", got, errOut.String())
+	case got["replies_delivered"] < got["turns"]:
+		t.Errorf("bench = %v: every turn has at least one reply", got)
+	}
+	return got
+}
+
+func TestBenchMemory(t *testing.T) {
+	got := benchJSON(t, "--json", "--people", "20", "--duration", "2s")
+	if got["redis_bytes_per_conversation"] != 0 {
+		t.Errorf("redis_bytes_per_conversation = %v without Redis, want 0", got["redis_bytes_per_conversation"])
+	}
+}
+
+func TestBenchRedis(t *testing.T) {
+	url := os.Getenv("REDIS_URL")
+	if url == "" {
+		t.Skip("REDIS_URL is not set")
+	}
+	got := benchJSON(t, "--json", "--people", "20", "--duration", "2s", "--redis", url)
+	if got["redis_bytes_per_conversation"] <= 0 {
+		t.Errorf("redis_bytes_per_conversation = %v, want the state's size", got["redis_bytes_per_conversation"])
+	}
+}
+
+// TestBenchRedelivers shows the repeated deliveries are made, and made
+// harmless by the bot: with every update delivered twice, still no
+// duplicate reply and no error.
+func TestBenchRedelivers(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := runBench(context.Background(), []string{"--people", "20", "--turns", "40", "--duration", "20s", "--redeliver", "1"},
+		func(string) string { return "" }, &out, &errOut)
+	if err != nil {
+		t.Fatalf("bench = %v\n%s%s", err, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "40 repeated deliveries") {
+		t.Errorf("bench --redeliver 1 --turns 40 did not repeat all 40 updates:\n%s", out.String())
+	}
+}
+
+func TestBenchHumanSummary(t *testing.T) {
+	var out, errOut bytes.Buffer
+	start := time.Now()
+	err := runBench(context.Background(), []string{"--people", "10", "--turns", "10"}, func(string) string { return "" }, &out, &errOut)
+	if err != nil {
+		t.Fatalf("bench = %v\n%s", err, errOut.String())
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Errorf("bench --turns 10 did not stop at 10 turns")
+	}
+	for _, want := range []string{"turns       10 in", "duplicates  0", "errors      0"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestBenchFlags(t *testing.T) {
+	for _, args := range [][]string{{"--people", "0"}, {"--duration", "-1s"}, {"--redeliver", "2"}, {"extra"}, {"--nope"}} {
+		var out, errOut bytes.Buffer
+		if err := runBench(context.Background(), args, func(string) string { return "" }, &out, &errOut); err == nil {
+			t.Errorf("bench %q = nil error", args)
+		}
+	}
+	var out bytes.Buffer
+	if err := runBench(context.Background(), []string{"--help"}, nil, &out, &out); err != nil || !strings.Contains(out.String(), "-people") {
+		t.Errorf("bench --help = %v\n%s", err, out.String())
+	}
+}
+
+func TestReplyCheck(t *testing.T) {
+	a := apiMessage{Text: "Welcome"}
+	b := apiMessage{Text: "Any of these?", Buttons: []apiButton{{Text: "None of these", Data: "1:clear"}}}
+	c := apiMessage{Text: "How do you express?", Buttons: []apiButton{{Text: "Pump", Data: "1:a:method:pump"}}}
+	bOtherData := apiMessage{Text: b.Text, Buttons: []apiButton{{Text: "None of these", Data: "1:stop"}}}
+	tests := []struct {
+		name                          string
+		want, got                     []apiMessage
+		missing, duplicates, unexpect int
+	}{
+		{"all in order", []apiMessage{a, b}, []apiMessage{a, b}, 0, 0, 0},
+		{"a reply sent twice", []apiMessage{a, b}, []apiMessage{a, b, b}, 0, 1, 0},
+		{"a turn's replies sent twice before the next turn's", []apiMessage{a, b, c}, []apiMessage{a, b, a, b, c}, 0, 2, 0},
+		{"one missing", []apiMessage{a, b}, []apiMessage{a}, 1, 0, 0},
+		{"out of order", []apiMessage{a, b}, []apiMessage{b, a}, 1, 0, 1},
+		{"same text, other buttons", []apiMessage{b}, []apiMessage{bOtherData}, 1, 0, 1},
+		{"nothing owed", nil, []apiMessage{c}, 0, 0, 1},
+		// Two turns that each owe the same message (two fallbacks in a
+		// row) are not a duplicate.
+		{"the same reply to two turns", []apiMessage{a, a}, []apiMessage{a, a}, 0, 0, 0},
+	}
+	for _, tt := range tests {
+		var rc replyCheck
+		rc.expect(tt.want...)
+		for _, m := range tt.got {
+			rc.receive(m)
+		}
+		if len(rc.want) != tt.missing || rc.duplicates != tt.duplicates || rc.unexpected != tt.unexpect {
+			t.Errorf("%s: missing %d, duplicates %d, unexpected %d; want %d, %d, %d",
+				tt.name, len(rc.want), rc.duplicates, rc.unexpected, tt.missing, tt.duplicates, tt.unexpect)
+		}
+	}
+}
+
+func TestHistogram(t *testing.T) {
+	var h histogram
+	for i := 1; i <= 1000; i++ {
+		h.record(time.Duration(i) * 10 * time.Microsecond) // 10 µs … 10 ms
+	}
+	for _, tt := range []struct {
+		q    float64
+		want time.Duration
+	}{{0.5, 5 * time.Millisecond}, {0.99, 9900 * time.Microsecond}, {1, 10 * time.Millisecond}} {
+		got := h.quantile(tt.q)
+		if diff := float64(got-tt.want) / float64(tt.want); diff < -0.02 || diff > 0.02 {
+			t.Errorf("quantile(%v) = %v, want %v within 2%%", tt.q, got, tt.want)
+		}
+	}
+	for us := int64(0); us < 1<<30; us = us*9/8 + 1 {
+		if i := histBucket(us); histLow(i) > us || histLow(i+1) <= us {
+			t.Fatalf("histBucket(%d) = %d, which holds [%d, %d)", us, i, histLow(i), histLow(i+1))
+		}
+	}
+}
