@@ -85,7 +85,12 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 			e.stats.duplicates.Add(1)
 			return Result{Duplicate: true}, nil
 		}
+		if !in.Reminder.IsZero() && snap.Blocked {
+			// She blocked the bot: a reminder would only clear the mark.
+			return Result{}, nil
+		}
 		st := decodeState(snap.State)
+		was := st.NextReminder()
 		next, replies, outcome := e.dialog.Step(st, in.input(), at)
 		if len(replies) == 0 && !outcome.Forget {
 			// Only a reminder whose plan changed since gets no answer:
@@ -105,7 +110,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 			if c.State, err = json.Marshal(next); err != nil {
 				return Result{}, fmt.Errorf("encode state: %w", err)
 			}
-			if was, now := st.NextReminder(), next.NextReminder(); !was.Equal(now) {
+			if now := next.NextReminder(); !was.Equal(now) {
 				c.Remind = &now // the zero time cancels
 			}
 		}

@@ -57,7 +57,7 @@ func (d *Dialog) Catalog() *content.Catalog { return d.cat }
 func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcome) {
 	t := &turn{d: d, now: now}
 	var moved bool
-	t.st, moved = d.migrate(st)
+	t.st, moved = d.migrate(st.clone())
 	if !in.Reminder.IsZero() {
 		// A reminder is not her doing: no notice, nothing but the ping.
 		t.ping(in.Reminder)

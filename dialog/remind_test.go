@@ -280,3 +280,19 @@ func TestPingButtons(t *testing.T) {
 		})
 	}
 }
+
+// Step must not change the state it was given: the engine compares the old
+// and new reminder times to know what to commit.
+func TestStepLeavesItsInputAlone(t *testing.T) {
+	c := start(t)
+	setUp(t, c, "yes")
+	before := c.st
+	due := before.NextReminder()
+	after, _, _ := c.d.Step(before, Input{Reminder: due}, due)
+	if !before.NextReminder().Equal(due) {
+		t.Errorf("Step moved the input's reminder to %v", before.NextReminder())
+	}
+	if after.NextReminder().Equal(due) {
+		t.Error("Step did not plan the next reminder")
+	}
+}

@@ -1,5 +1,7 @@
 package dialog
 
+import "slices"
+
 // SchemaVersion is the version of State written by this build. Bump it, and
 // teach migrate the way up, whenever State's meaning changes.
 const SchemaVersion = 1
@@ -29,6 +31,22 @@ type Data struct {
 	Helped   []string `json:"hp,omitempty"` // steps she marked "Done / it helped"
 	Remind   *Plan    `json:"r,omitempty"`  // her reminder plan; nil when reminders are off
 	Setup    *Plan    `json:"su,omitempty"` // a reminder plan being set up
+}
+
+// clone copies everything a turn may change in place, so that Step never
+// alters the state it was given.
+func (s State) clone() State {
+	s.Data.Tried = slices.Clone(s.Data.Tried)
+	s.Data.Helped = slices.Clone(s.Data.Helped)
+	if s.Data.Remind != nil {
+		p := *s.Data.Remind
+		s.Data.Remind = &p
+	}
+	if s.Data.Setup != nil {
+		p := *s.Data.Setup
+		s.Data.Setup = &p
+	}
+	return s
 }
 
 // expressingWell reports whether all three of the seed's yardsticks were met.
