@@ -15,8 +15,9 @@ import (
 )
 
 var (
-	_ bot.Store  = (*Store)(nil)
-	_ bot.Outbox = (*Store)(nil)
+	_ bot.Store     = (*Store)(nil)
+	_ bot.Outbox    = (*Store)(nil)
+	_ bot.Reminders = (*Store)(nil)
 )
 
 // Store is an in-memory bot.Store, safe for concurrent use.
@@ -28,6 +29,8 @@ type Store struct {
 	writes int                    // commits since the last sweep for expired records
 	ready  map[bot.Conv]time.Time // conversations with replies queued, since when
 	leases map[bot.Conv]lease
+	due    map[bot.Conv]reminder // the reminder index; see reminders.go
+	claims int64                 // the last claim's id
 }
 
 // lease is a dispatcher's claim on sending one conversation's replies.
@@ -61,6 +64,7 @@ func New(opts ...Option) *Store {
 		convs:  make(map[bot.Conv]*record),
 		ready:  make(map[bot.Conv]time.Time),
 		leases: make(map[bot.Conv]lease),
+		due:    make(map[bot.Conv]reminder),
 	}
 	for _, o := range opts {
 		o(s)
@@ -111,6 +115,10 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 
 	if c.Erase {
 		r.state, r.outbox, r.dedupe = nil, nil, nil
+		delete(s.due, c.Conv)
+	}
+	if c.Remind != nil {
+		s.remind(c.Conv, *c.Remind)
 	}
 	r.version++
 	r.blocked = false
@@ -239,7 +247,8 @@ func (s *Store) Release(ctx context.Context, conv bot.Conv, owner string) error 
 	return ctx.Err()
 }
 
-// Block drops conv's queued replies and marks it refused until its next commit.
+// Block drops conv's queued replies, cancels its reminder, and marks it
+// refused until its next commit.
 func (s *Store) Block(ctx context.Context, conv bot.Conv) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -251,6 +260,7 @@ func (s *Store) Block(ctx context.Context, conv bot.Conv) error {
 		r.blocked = true
 	}
 	delete(s.ready, conv)
+	delete(s.due, conv)
 	return nil
 }
 

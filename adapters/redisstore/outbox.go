@@ -22,9 +22,15 @@ const readyShards = 16
 // readyKey returns the ready shard conv belongs to. Each shard is its own
 // hash tag, so a cluster spreads the shards over its nodes.
 func (s *Store) readyKey(conv bot.Conv) string {
+	return s.readyShard(readyShardOf(conv))
+}
+
+// readyShardOf returns the number of conv's shard, of the ready index and
+// of the reminder index alike.
+func readyShardOf(conv bot.Conv) int {
 	h := fnv.New32a()
 	h.Write([]byte(conv))
-	return s.readyShard(int(h.Sum32() % readyShards))
+	return int(h.Sum32() % readyShards)
 }
 
 func (s *Store) readyShard(n int) string {
@@ -162,7 +168,7 @@ return 0
 `)
 
 // Block drops conv's queued replies, marks it refused until its next
-// commit, and takes it out of the ready index.
+// commit, cancels her reminder, and takes her out of the ready index.
 //
 // It removes conv from the index first and drops the outbox after, for
 // the reason Settle gives: a commit racing with Block either appends
@@ -175,7 +181,14 @@ func (s *Store) Block(ctx context.Context, conv bot.Conv) error {
 	if err != nil {
 		return err
 	}
-	if err := s.client.ZRem(ctx, s.readyKey(conv), string(conv)).Err(); err != nil {
+	// Her reminder goes in the same round trip: its shard shares the
+	// ready shard's slot. (EVAL, not EVALSHA: a pipeline cannot fall back
+	// on NOSCRIPT, and Block is rare.)
+	zset, claimed := s.dueKeys(conv)
+	pipe := s.client.Pipeline()
+	pipe.ZRem(ctx, s.readyKey(conv), string(conv))
+	scheduleScript.Eval(ctx, pipe, []string{zset, claimed}, string(conv), "")
+	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("redisstore: block: %w", err)
 	}
 	if err := blockScript.Run(ctx, s.client, []string{b + metaKey, b + outboxKey}).Err(); err != nil {

@@ -260,6 +260,7 @@ func TestReadyShards(t *testing.T) {
 				}
 			}
 			members := map[string][]string{} // shard key → conversations
+			var mu sync.Mutex                // ForEachMaster scans the masters at once
 			scan := func(ctx context.Context, c *redis.Client) error {
 				iter := c.Scan(ctx, 0, b.Prefix+"ready:*", 100).Iterator()
 				for iter.Next(ctx) {
@@ -267,7 +268,9 @@ func TestReadyShards(t *testing.T) {
 					if err != nil {
 						return err
 					}
+					mu.Lock()
 					members[iter.Val()] = m
+					mu.Unlock()
 				}
 				return iter.Err()
 			}

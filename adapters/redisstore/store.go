@@ -21,6 +21,21 @@
 //	ld:ready:{0} … ld:ready:{15}   zset   member: conversation,
 //	                                      score: Unix ms it entered
 //
+// and the reminder index, at most one pending reminder per conversation,
+// in shards of the same numbers (a conversation's entries in both indexes
+// share a slot):
+//
+//	ld:due:{0} … ld:due:{15}       zset   member: conversation, score: Unix
+//	                                      ms it is due, or while claimed the
+//	                                      end of the claim's lease
+//	ld:due:{0}:at … ld:due:{15}:at hash   while claimed, conversation →
+//	                                      "<slot> <claim>": Unix ms it was
+//	                                      due at, and the claim's id
+//
+// Reminder times are instants (UTC); time zones are the dialog's business.
+// A commit that changes the reminder writes it after its script (see
+// commitRemind); ClaimDue, Done and NextReminder are in reminders.go.
+//
 // In the tag, '%' and '}' of the conversation are written %25 and %7D: a
 // '}' would end the tag early. m, s and o share one time to live, set by
 // every commit (bot.Commit.TTL; at most bot.DedupeTTL when no state is
@@ -42,6 +57,8 @@
 // would let a second dispatcher send beside the first. Her conversation key
 // stays in the ready index until the dispatcher has sent the erasing
 // commit's own replies and settles it (seconds), as it does for everyone.
+// Her reminder is cancelled by the same commit, right after its script
+// (commitRemind), unless the commit schedules a new one.
 //
 // # Round trips
 //
@@ -54,7 +71,9 @@
 // for different nodes run concurrently and in no set order, it is sent
 // once the script has answered (Settle explains why the order matters).
 // Block takes two round trips and Settle two or three; they run once per
-// refusal and once per drained outbox.
+// refusal and once per drained outbox. A commit that changes the reminder
+// takes one round trip more (commitRemind says why); ClaimDue takes two,
+// Done and NextReminder one each.
 //
 // Times for dedupe keys and the ready index come from the Store's clock
 // (WithNow), not the server's: the replicas' clocks need only agree to well
@@ -363,7 +382,11 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 		return nil, bot.ErrDuplicate
 	case last == -1:
 		return nil, bot.ErrConflict
-	case len(c.Replies) == 0:
+	}
+	if c.Erase || c.Remind != nil {
+		s.commitRemind(ctx, c)
+	}
+	if len(c.Replies) == 0 {
 		return nil, nil
 	}
 	out := make([]bot.Outgoing, len(c.Replies))

@@ -6,6 +6,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -81,6 +82,7 @@ func keysOf(t *testing.T, s *Store, conv bot.Conv) []bottest.Key {
 		t.Fatal(err)
 	}
 	var keys []bottest.Key
+	var mu sync.Mutex // ForEachMaster scans the masters at once
 	scan := func(ctx context.Context, c *redis.Client) error {
 		iter := c.Scan(ctx, 0, globEscaper.Replace(base)+"*", 100).Iterator()
 		for iter.Next(ctx) {
@@ -96,7 +98,9 @@ func keysOf(t *testing.T, s *Store, conv bot.Conv) []bottest.Key {
 			if ms == -2 { // gone since SCAN saw it
 				continue
 			}
+			mu.Lock()
 			keys = append(keys, bottest.Key{Name: name, Kind: kind, TTL: time.Duration(max(ms, 0)) * time.Millisecond})
+			mu.Unlock()
 		}
 		return iter.Err()
 	}

@@ -83,6 +83,7 @@ func TestStore(t *testing.T, newHarness func(t *testing.T) Harness) {
 	t.Run("EraseWithState", func(t *testing.T) { testEraseWithState(t, newHarness(t)) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, newHarness(t)) })
 	testOutboxContract(t, newHarness)
+	testRemindersContract(t, newHarness)
 }
 
 // TestStoreExpiry runs only the subtests of TestStore that move the

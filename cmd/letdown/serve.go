@@ -24,10 +24,12 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
-// store is what serve needs from a store: turns and the outbox.
+// store is what serve needs from a store: turns, the outbox and the
+// reminder index.
 type store interface {
 	bot.Store
 	bot.Outbox
+	bot.Reminders
 }
 
 // serveUsage heads `letdown serve --help`.
@@ -193,6 +195,13 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		}
 		defer stopAdmin()
 	}
+
+	// Reminders come due as turns of their own; their replies queue behind
+	// replies to people who just wrote.
+	scheduler := bot.NewScheduler(engine, st,
+		bot.WithNotify(dispatcher.NotifyLater),
+		bot.WithSchedulerLogger(log))
+	loops = append(loops, scheduler.Run)
 
 	dctx, stopDispatch := context.WithCancel(context.WithoutCancel(ctx))
 	dispatched := make(chan error, 1)

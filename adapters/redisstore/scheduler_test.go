@@ -1,0 +1,46 @@
+package redisstore
+
+import (
+	"context"
+	"testing"
+
+	"github.com/letdownbot/letdown/adapters/redisstore/redistest"
+	"github.com/letdownbot/letdown/bot"
+	"github.com/letdownbot/letdown/bot/bottest"
+)
+
+// TestSchedulerDay is issue 6's exactly-once test: 3 Scheduler replicas,
+// each with its own connection to one Redis, take 10,000 people through a
+// simulated day of 8 reminders each, one replica killed mid-claim; every
+// slot is pinged once, none missing, none doubled (I5).
+func TestSchedulerDay(t *testing.T) {
+	people := 10_000
+	switch {
+	case testing.Short():
+		people = 1_000
+	case raceEnabled:
+		people = 2_000 // the race detector slows every turn several times
+	}
+	bottest.TestSchedulerDay(t, replicaStores(t, redistest.New(t)), 3, people)
+}
+
+// TestSchedulerDayCluster runs the same day on a Redis Cluster, smaller.
+func TestSchedulerDayCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a simulated day on a cluster")
+	}
+	bottest.TestSchedulerDay(t, replicaStores(t, redistest.Cluster(t)), 3, 500)
+}
+
+// replicaStores returns a func giving a Store with a connection of its own
+// to b each time, as each replica has.
+func replicaStores(t *testing.T, b *redistest.Backend) func() bot.Store {
+	return func() bot.Store {
+		s, err := Open(context.Background(), b.URL, WithPrefix(b.Prefix))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+}
