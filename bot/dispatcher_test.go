@@ -318,3 +318,37 @@ func TestDispatcherDoesNotStarveLaterWork(t *testing.T) {
 	}
 	t.Error("the recovered reply was never sent")
 }
+
+// TestBacklogDoesNotDelayAReply: with 10,000 conversations waiting in the
+// later queue (reminders, recovered replies), a reply to someone who just
+// wrote goes out as soon as a worker is free, not after the backlog (I6).
+func TestBacklogDoesNotDelayAReply(t *testing.T) {
+	store := memstore.New()
+	for i := range 10_000 {
+		queue(t, store, bot.Conv(fmt.Sprintf("tg:%d:%d", 100000+i, 100000+i)), "reminder")
+	}
+	const workers = 4
+	sent := make(chan bottest.Sent, 20_000)
+	sender := &bottest.Sender{Notify: sent}
+	d := bot.NewDispatcher(store, sender, fast(bot.WithWorkers(workers))...)
+	runDispatcher(t, d)
+	// The backlog is being worked through; now she writes.
+	for range 100 {
+		<-sent
+	}
+	mum := bot.Conv("tg:5:5")
+	queue(t, store, mum, "your reply")
+	before := len(sender.Sent())
+	d.Notify(mum)
+	waitFor(t, "her reply", func() bool { return len(sender.To(mum)) == 1 })
+	for i, s := range sender.Sent()[before:] {
+		if s.Conv == mum {
+			// Each worker may finish the send it had begun, and the one
+			// after it if it had already taken one: no more.
+			if i > 2*workers {
+				t.Errorf("her reply went out after %d backlog sends, want at most %d", i, 2*workers)
+			}
+			return
+		}
+	}
+}
