@@ -2,17 +2,15 @@ package slack
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"github.com/letdownbot/letdown/adapters/internal/textsplit"
-	"hash/maphash"
 	"log/slog"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/letdownbot/letdown/adapters/internal/textsplit"
 
 	"github.com/slack-go/slack"
 
@@ -56,26 +54,15 @@ var _ bot.Sender = (*Sender)(nil)
 // opening it if need be: no conversations.open round trip, and the DM
 // channel id comes back in every interaction payload.
 type Sender struct {
-	api *slack.Client
-	log *slog.Logger
-
-	// progress remembers, per conversation, how many messages of a reply
-	// too long for one went out before a send failed, so the retry sends
-	// only the rest.
-	mu       sync.Mutex
-	progress map[bot.Conv]sent
-	seed     maphash.Seed
-}
-
-type sent struct {
-	sum   uint64
-	parts int
+	api      *slack.Client
+	log      *slog.Logger
+	progress *textsplit.Progress // how far replies too long for one message got
 }
 
 // NewSender returns a Sender using api. It reads WithLogger.
 func NewSender(api *slack.Client, opts ...Option) *Sender {
 	o := newOptions(opts)
-	return &Sender{api: api, log: o.log, progress: make(map[bot.Conv]sent), seed: maphash.MakeSeed()}
+	return &Sender{api: api, log: o.log, progress: textsplit.NewProgress()}
 }
 
 // Send delivers r to the DM in conv. Its error is what bot.Sender asks
@@ -93,16 +80,7 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 		s.log.Error("slack: empty reply not sent", "conv", conv)
 		return nil
 	}
-	sum := maphash.String(s.seed, r.Text)
-	first := 0
-	if len(msgs) > 1 {
-		s.mu.Lock()
-		if p, ok := s.progress[conv]; ok && p.sum == sum {
-			first = p.parts
-		}
-		s.mu.Unlock()
-	}
-	for i := first; i < len(msgs); i++ {
+	return s.progress.Send(conv, r.Text, len(msgs), func(i int) error {
 		m := msgs[i]
 		_, _, err := s.api.PostMessageContext(ctx, user,
 			slack.MsgOptionText(m.Text, true),
@@ -110,25 +88,10 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 			slack.MsgOptionDisableLinkUnfurl(),
 			slack.MsgOptionDisableMediaUnfurl())
 		if err != nil {
-			err = sendErr(err)
-			if i > first || errors.Is(err, bot.ErrRefused) {
-				s.mu.Lock()
-				if errors.Is(err, bot.ErrRefused) {
-					delete(s.progress, conv)
-				} else {
-					s.progress[conv] = sent{sum: sum, parts: i}
-				}
-				s.mu.Unlock()
-			}
-			return err
+			return sendErr(err)
 		}
-	}
-	if len(msgs) > 1 {
-		s.mu.Lock()
-		delete(s.progress, conv)
-		s.mu.Unlock()
-	}
-	return nil
+		return nil
+	})
 }
 
 func (s *Sender) dropped(conv bot.Conv) func(i int, b bot.Button) {

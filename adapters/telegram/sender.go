@@ -4,15 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/letdownbot/letdown/adapters/internal/textsplit"
 	"github.com/letdownbot/letdown/bot"
 )
 
@@ -51,27 +50,15 @@ var _ bot.Sender = (*Sender)(nil)
 // Sender delivers replies to Telegram chats as plain text (no parse mode,
 // so nothing in the text is taken for markup) with one button per row.
 type Sender struct {
-	client *tgbot.Bot
-	log    *slog.Logger
-
-	// progress remembers, per conversation, how many parts of a split reply
-	// went out before a send failed, so the retry sends only the rest.
-	mu       sync.Mutex
-	progress map[bot.Conv]sent
-	seed     maphash.Seed
-}
-
-// sent is how far a split reply got: the first parts of the reply whose
-// text hashes to sum.
-type sent struct {
-	sum   uint64
-	parts int
+	client   *tgbot.Bot
+	log      *slog.Logger
+	progress *textsplit.Progress // how far split replies got
 }
 
 // NewSender returns a Sender using client. It reads WithLogger.
 func NewSender(client *tgbot.Bot, opts ...Option) *Sender {
 	o := newOptions(opts)
-	return &Sender{client: client, log: o.log, progress: make(map[bot.Conv]sent), seed: maphash.MakeSeed()}
+	return &Sender{client: client, log: o.log, progress: textsplit.NewProgress()}
 }
 
 // Send delivers r to the chat in conv. Its error is what bot.Sender asks
@@ -90,40 +77,16 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 		return nil
 	}
 	kb := s.keyboard(conv, r.Buttons)
-	sum := maphash.String(s.seed, r.Text)
-	first := 0
-	if len(parts) > 1 {
-		s.mu.Lock()
-		if p, ok := s.progress[conv]; ok && p.sum == sum {
-			first = p.parts
-		}
-		s.mu.Unlock()
-	}
-	for i := first; i < len(parts); i++ {
+	return s.progress.Send(conv, r.Text, len(parts), func(i int) error {
 		params := &tgbot.SendMessageParams{ChatID: chat, Text: parts[i], LinkPreviewOptions: noPreview()}
 		if i == len(parts)-1 && kb != nil {
 			params.ReplyMarkup = *kb
 		}
 		if _, err := s.client.SendMessage(ctx, params); err != nil {
-			err = sendErr(err)
-			if i > first || errors.Is(err, bot.ErrRefused) {
-				s.mu.Lock()
-				if errors.Is(err, bot.ErrRefused) {
-					delete(s.progress, conv) // nothing more goes to this chat
-				} else {
-					s.progress[conv] = sent{sum: sum, parts: i}
-				}
-				s.mu.Unlock()
-			}
-			return err
+			return sendErr(err)
 		}
-	}
-	if len(parts) > 1 {
-		s.mu.Lock()
-		delete(s.progress, conv)
-		s.mu.Unlock()
-	}
-	return nil
+		return nil
+	})
 }
 
 // sendErr maps a failed sendMessage onto what bot.Sender promises.
