@@ -206,17 +206,34 @@ type SchedulerStats struct {
 	LagSum   time.Duration
 	LagCount int64
 	LagMax   time.Duration
+	// LagBuckets counts handled turns by lag: LagBuckets[i] those with a
+	// lag of at most LagBounds[i] and more than the bound before it; the
+	// last counts the rest.
+	LagBuckets [len(LagBounds) + 1]int64
+}
+
+// LagBounds are the upper bounds of the lag buckets.
+var LagBounds = [...]time.Duration{
+	100 * time.Millisecond, 250 * time.Millisecond, 500 * time.Millisecond,
+	time.Second, 2500 * time.Millisecond, 5 * time.Second, 10 * time.Second,
+	30 * time.Second, time.Minute,
 }
 
 type schedStats struct {
 	claimed, handled, duplicates, errors atomic.Int64
 	lagSum, lagCount, lagMax             atomic.Int64
+	lagBuckets                           [len(LagBounds) + 1]atomic.Int64
 }
 
 func (s *schedStats) lag(d time.Duration) {
 	d = max(d, 0)
 	s.lagSum.Add(int64(d))
 	s.lagCount.Add(1)
+	i := 0
+	for i < len(LagBounds) && d > LagBounds[i] {
+		i++
+	}
+	s.lagBuckets[i].Add(1)
 	for {
 		cur := s.lagMax.Load()
 		if int64(d) <= cur || s.lagMax.CompareAndSwap(cur, int64(d)) {
@@ -227,7 +244,7 @@ func (s *schedStats) lag(d time.Duration) {
 
 // Stats returns the Scheduler's counts so far.
 func (s *Scheduler) Stats() SchedulerStats {
-	return SchedulerStats{
+	st := SchedulerStats{
 		Claimed:    s.stats.claimed.Load(),
 		Handled:    s.stats.handled.Load(),
 		Duplicates: s.stats.duplicates.Load(),
@@ -236,4 +253,8 @@ func (s *Scheduler) Stats() SchedulerStats {
 		LagCount:   s.stats.lagCount.Load(),
 		LagMax:     time.Duration(s.stats.lagMax.Load()),
 	}
+	for i := range st.LagBuckets {
+		st.LagBuckets[i] = s.stats.lagBuckets[i].Load()
+	}
+	return st
 }

@@ -96,6 +96,28 @@ func TestSchedulerRunsDueReminderAsATurn(t *testing.T) {
 	if st.Claimed != 1 || st.Handled != 1 || st.Errors != 0 || st.LagCount != 1 || st.LagMax != 0 {
 		t.Errorf("Stats() = %+v, want 1 claimed and handled on time", st)
 	}
+	if st.LagBuckets[0] != 1 {
+		t.Errorf("LagBuckets = %v, want the on-time turn in the first bucket", st.LagBuckets)
+	}
+}
+
+func TestSchedulerLagBuckets(t *testing.T) {
+	f := newSchedFixture(t)
+	f.clock.Advance(time.Minute + 3*time.Second) // handled 3 s late
+	if n := f.tick(t); n != 1 {
+		t.Fatalf("Tick claimed %d, want 1", n)
+	}
+	st := f.sched.Stats()
+	want := 0
+	for want < len(bot.LagBounds) && 3*time.Second > bot.LagBounds[want] {
+		want++
+	}
+	for i, n := range st.LagBuckets {
+		if (i == want) != (n == 1) {
+			t.Errorf("LagBuckets = %v, want one turn in bucket %d (≤ %v)", st.LagBuckets, want, bot.LagBounds[want])
+			break
+		}
+	}
 }
 
 // A replica that claimed and stalled past its lease: another claims the

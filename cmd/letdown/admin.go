@@ -21,12 +21,12 @@ type pinger interface {
 // adminHandler serves the operator's endpoints: /healthz (the process is
 // up), /readyz (the store answers) and /metrics (Prometheus). Metrics are
 // counts only: no message text, no person.
-func adminHandler(engine *bot.Engine, dispatchers map[string]*bot.Dispatcher, store any) http.Handler {
+func adminHandler(engine *bot.Engine, dispatchers map[string]*bot.Dispatcher, scheduler *bot.Scheduler, store any) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&statsCollector{engine: engine, dispatchers: dispatchers},
+		&statsCollector{engine: engine, dispatchers: dispatchers, scheduler: scheduler},
 	)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
@@ -54,6 +54,8 @@ var (
 	descSent       = prometheus.NewDesc("letdown_replies_sent_total", "Replies delivered to the platform.", []string{"platform"}, nil)
 	descSendErrors = prometheus.NewDesc("letdown_send_errors_total", "Failed sends by kind: retry_after, refused, undeliverable, transient.", []string{"platform", "kind"}, nil)
 	descQueue      = prometheus.NewDesc("letdown_dispatch_queue", "Conversations waiting to be sent, or being sent.", []string{"platform"}, nil)
+	descLag        = prometheus.NewDesc("letdown_reminder_lag_seconds", "From when a reminder was due to when its turn ran.", nil, nil)
+	descReminders  = prometheus.NewDesc("letdown_reminders_total", "Reminder claims by outcome: handled, duplicate, error.", []string{"outcome"}, nil)
 )
 
 // statsCollector turns the engine's and dispatchers' counts into metrics
@@ -61,10 +63,11 @@ var (
 type statsCollector struct {
 	engine      *bot.Engine
 	dispatchers map[string]*bot.Dispatcher
+	scheduler   *bot.Scheduler // nil: no reminders
 }
 
 func (c *statsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descTurns, descDuplicates, descConflicts, descFallbacks, descRedFlags, descSent, descSendErrors, descQueue} {
+	for _, d := range []*prometheus.Desc{descTurns, descDuplicates, descConflicts, descFallbacks, descRedFlags, descSent, descSendErrors, descQueue, descLag, descReminders} {
 		ch <- d
 	}
 }
@@ -87,5 +90,18 @@ func (c *statsCollector) Collect(ch chan<- prometheus.Metric) {
 		counter(descSendErrors, ds.Undeliverable, platform, "undeliverable")
 		counter(descSendErrors, ds.Transient, platform, "transient")
 		ch <- prometheus.MustNewConstMetric(descQueue, prometheus.GaugeValue, float64(ds.Queued), platform)
+	}
+	if c.scheduler != nil {
+		ss := c.scheduler.Stats()
+		counter(descReminders, ss.Handled, "handled")
+		counter(descReminders, ss.Duplicates, "duplicate")
+		counter(descReminders, ss.Errors, "error")
+		buckets := make(map[float64]uint64, len(bot.LagBounds))
+		var cumulative uint64
+		for i, bound := range bot.LagBounds {
+			cumulative += uint64(ss.LagBuckets[i])
+			buckets[bound.Seconds()] = cumulative
+		}
+		ch <- prometheus.MustNewConstHistogram(descLag, uint64(ss.LagCount), ss.LagSum.Seconds(), buckets)
 	}
 }

@@ -50,7 +50,7 @@ func TestAdminEndpoints(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	h := adminHandler(engine, map[string]*bot.Dispatcher{"telegram": d}, liveStore{mem})
+	h := adminHandler(engine, map[string]*bot.Dispatcher{"telegram": d}, bot.NewScheduler(engine, mem), liveStore{mem})
 	if code, _ := get(t, h, "/healthz"); code != http.StatusOK {
 		t.Errorf("GET /healthz = %d, want 200", code)
 	}
@@ -67,6 +67,8 @@ func TestAdminEndpoints(t *testing.T) {
 		"letdown_red_flag_referrals_total 1",
 		`letdown_send_errors_total{kind="refused",platform="telegram"} 0`,
 		`letdown_dispatch_queue{platform="telegram"} 0`,
+		`letdown_reminder_lag_seconds_bucket{le="1"} 0`,
+		`letdown_reminders_total{outcome="handled"} 0`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)
@@ -75,7 +77,7 @@ func TestAdminEndpoints(t *testing.T) {
 	if strings.Contains(body, "fever") || strings.Contains(body, "dishwasher") {
 		t.Error("/metrics contains message text")
 	}
-	dead := adminHandler(engine, nil, deadStore{mem})
+	dead := adminHandler(engine, nil, nil, deadStore{mem})
 	if code, _ := get(t, dead, "/readyz"); code != http.StatusServiceUnavailable {
 		t.Errorf("GET /readyz with the store down = %d, want 503", code)
 	}
@@ -84,7 +86,7 @@ func TestAdminEndpoints(t *testing.T) {
 func TestHealthcheck(t *testing.T) {
 	cat, _ := content.Default()
 	mem := memstore.New()
-	srv := httptest.NewServer(adminHandler(bot.NewEngine(dialog.New(cat), mem), nil, liveStore{mem}))
+	srv := httptest.NewServer(adminHandler(bot.NewEngine(dialog.New(cat), mem), nil, nil, liveStore{mem}))
 	defer srv.Close()
 	if out, _, err := runWith(t, "", "healthcheck", "--url", srv.URL+"/healthz"); err != nil || !strings.Contains(out, "healthy") {
 		t.Errorf("healthcheck against a live server = %v, %q", err, out)

@@ -78,8 +78,8 @@ func TestRedisStopsMidRun(t *testing.T) {
 	}
 }
 
-// TestRedisRestartWithAOF: conversations committed before Redis died are
-// all there after it restarts on the same append-only file.
+// TestRedisRestartWithAOF: conversations and reminders committed before
+// Redis died are all there after it restarts on the same append-only file.
 func TestRedisRestartWithAOF(t *testing.T) {
 	redis := startRedis(t, true)
 	ctx := context.Background()
@@ -92,9 +92,11 @@ func TestRedisRestartWithAOF(t *testing.T) {
 	}
 	s := open()
 	const n = 200
+	due := func(i int) time.Time { return time.Date(2026, 11, 23, 3, i%60, 0, 0, time.UTC) }
 	for i := range n {
 		conv := bot.Conv(fmt.Sprintf("tg:%d:%d", i, i))
-		_, err := s.Commit(ctx, bot.Commit{Conv: conv, State: []byte(fmt.Sprintf(`{"n":%d}`, i)), Watermark: int64(i + 1), Replies: []bot.Reply{{Text: "hi"}}, TTL: time.Hour})
+		remind := due(i)
+		_, err := s.Commit(ctx, bot.Commit{Conv: conv, State: []byte(fmt.Sprintf(`{"n":%d}`, i)), Watermark: int64(i + 1), Replies: []bot.Reply{{Text: "hi"}}, TTL: time.Hour, Remind: &remind})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,6 +117,9 @@ func TestRedisRestartWithAOF(t *testing.T) {
 		}
 		if p, _ := s.Pending(ctx, conv, 10); len(p) != 1 {
 			t.Fatalf("after the restart %s has %d queued replies, want 1", conv, len(p))
+		}
+		if at, err := s.NextReminder(ctx, conv); err != nil || !at.Equal(due(i)) {
+			t.Fatalf("after the restart %s's reminder is %v (%v), want %v", conv, at, err, due(i))
 		}
 	}
 	if ready, err := s.Ready(ctx, time.Now(), 2*n); err != nil || len(ready) != n {

@@ -188,20 +188,20 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		}
 	}
 
-	if cfg.AdminAddr != "" {
-		stopAdmin, err := listenAdmin(ctx, cfg.AdminAddr, adminHandler(engine, map[string]*bot.Dispatcher{"all": dispatcher}, st), log)
-		if err != nil {
-			return err
-		}
-		defer stopAdmin()
-	}
-
 	// Reminders come due as turns of their own; their replies queue behind
 	// replies to people who just wrote.
 	scheduler := bot.NewScheduler(engine, st,
 		bot.WithNotify(dispatcher.NotifyLater),
 		bot.WithSchedulerLogger(log))
 	loops = append(loops, scheduler.Run)
+
+	if cfg.AdminAddr != "" {
+		stopAdmin, err := listenAdmin(ctx, cfg.AdminAddr, adminHandler(engine, map[string]*bot.Dispatcher{"all": dispatcher}, scheduler, st), log)
+		if err != nil {
+			return err
+		}
+		defer stopAdmin()
+	}
 
 	dctx, stopDispatch := context.WithCancel(context.WithoutCancel(ctx))
 	dispatched := make(chan error, 1)
