@@ -329,8 +329,15 @@ func TestBacklogDoesNotDelayAReply(t *testing.T) {
 	}
 	const workers = 4
 	sent := make(chan bottest.Sent, 20_000)
-	sender := &bottest.Sender{Notify: sent}
-	d := bot.NewDispatcher(store, sender, fast(bot.WithWorkers(workers))...)
+	// A send takes a couple of milliseconds, as a platform's API does (tens,
+	// in truth): with sends of microseconds the other workers finish
+	// hundreds while hers is still taking the conversation, and the count
+	// below would measure that, not the order.
+	sender := &bottest.Sender{Notify: sent, Fail: func(bot.Conv, int) error {
+		time.Sleep(2 * time.Millisecond)
+		return nil
+	}}
+	d := bot.NewDispatcher(store, sender, fast(bot.WithWorkers(workers), bot.WithSweep(time.Second, 0))...)
 	runDispatcher(t, d)
 	// The backlog is being worked through; now she writes.
 	for range 100 {
