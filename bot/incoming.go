@@ -41,10 +41,12 @@ type Incoming struct {
 	At        time.Time
 	// Reminder is set by the Scheduler: the reminder due at this instant.
 	Reminder time.Time
+	// TZ is her IANA time zone, when the platform knows it.
+	TZ string
 }
 
 func (in Incoming) input() dialog.Input {
-	return dialog.Input{Text: in.Text, Button: in.Button, Command: in.Command, Args: in.Args, NonText: in.NonText, Reminder: in.Reminder}
+	return dialog.Input{Text: in.Text, Button: in.Button, Command: in.Command, Args: in.Args, NonText: in.NonText, Reminder: in.Reminder, TZ: in.TZ}
 }
 
 // Reply is one message to send, with its buttons.

@@ -82,7 +82,7 @@ func (t *turn) button(raw string) {
 		}
 	case "remind":
 		if len(args) == 0 && t.st.Name != stateCrisis {
-			t.startRemind()
+			t.startRemind(t.in.TZ)
 			return
 		}
 	case "tz":

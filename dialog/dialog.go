@@ -55,7 +55,7 @@ func (d *Dialog) Catalog() *content.Catalog { return d.cat }
 // state, the replies to send (at least one) and what else the turn did.
 // It is pure: no I/O, no clock but now, no randomness.
 func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcome) {
-	t := &turn{d: d, now: now}
+	t := &turn{d: d, in: in, now: now}
 	var moved bool
 	t.st, moved = d.migrate(st.clone())
 	if !in.Reminder.IsZero() {
@@ -134,6 +134,7 @@ func (d *Dialog) msg(id string) string { return d.cat.Messages[id] }
 // turn gathers the effects of one Step.
 type turn struct {
 	d       *Dialog
+	in      Input
 	now     time.Time
 	st      State
 	replies []Reply
@@ -177,7 +178,9 @@ func (t *turn) command(cmd string) {
 		t.stopReminders()
 		t.reply(d.msg("stop_reminders"), t.currentButtons())
 	case "remind":
-		t.startRemind()
+		t.startRemind(t.in.TZ)
+	case "session":
+		t.session()
 	case "forget":
 		t.reply(d.msg("forget_confirm"), []Button{
 			{Label: d.msg("btn_forget_yes"), Data: data("forget", "yes")},

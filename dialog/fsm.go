@@ -84,6 +84,7 @@ var events = fsm.Events{
 	{Name: "stop", Src: without(allStates, stateNew, stateCrisis, stateStopped, stateDone, stateIdle), Dst: stateStopped},
 	{Name: "remind", Src: without(allStates, stateCrisis), Dst: stateRemindCount},
 	{Name: "count", Src: []string{stateRemindCount}, Dst: stateRemindZone},
+	{Name: "zoned", Src: []string{stateRemindCount}, Dst: stateRemindNight}, // the platform told us her zone
 	{Name: "clock", Src: []string{stateRemindZone}, Dst: stateRemindClock},
 	{Name: "zone", Src: []string{stateRemindZone, stateRemindClock}, Dst: stateRemindNight},
 	{Name: "night", Src: []string{stateRemindNight}, Dst: stateIdle},

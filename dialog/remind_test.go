@@ -296,3 +296,33 @@ func TestStepLeavesItsInputAlone(t *testing.T) {
 		t.Error("Step did not plan the next reminder")
 	}
 }
+
+func TestRemindUsesThePlatformsZone(t *testing.T) {
+	c := start(t)
+	c.do(Input{Command: "remind", TZ: "America/New_York"})
+	c.press("1:a:remind_count:9")
+	c.wantState(stateRemindNight) // no question about her city
+	c.press("1:a:remind_night:yes")
+	if p := c.st.Data.Remind; p == nil || p.Zone != "America/New_York" || p.PerDay != 9 {
+		t.Errorf("plan = %+v, want 9 a day in New York", p)
+	}
+	// A zone no one can load is not trusted: she is asked.
+	c.do(Input{Command: "remind", TZ: "Mars/Olympus_Mons"})
+	c.press("1:a:remind_count:8")
+	c.wantState(stateRemindZone)
+}
+
+func TestSession(t *testing.T) {
+	c := start(t)
+	c.do(Input{Command: "session"})
+	if len(c.replies) != 2 || c.replies[0].Text != c.d.msg("remind_started") {
+		t.Fatalf("/session without reminders = %+v, want the checklist", c.replies)
+	}
+	setUp(t, c, "yes")
+	at := now.Add(time.Hour)
+	c.now(at)
+	c.do(Input{Command: "session"})
+	if got, want := c.st.NextReminder(), at.Add(3*time.Hour); !got.Equal(want) {
+		t.Errorf("after /session the next reminder is %v, want %v: planned from when she expressed", got, want)
+	}
+}

@@ -7,14 +7,18 @@ import (
 	"github.com/letdownbot/letdown/content"
 )
 
-// startRemind begins setting reminders up, from wherever she is.
-func (t *turn) startRemind() {
+// startRemind begins setting reminders up, from wherever she is. zone, if
+// the platform knows it, spares her the question.
+func (t *turn) startRemind(zone string) {
 	if t.st.Name == stateCrisis {
 		// The emergency help stays first; reminders can wait.
 		t.prompt()
 		return
 	}
 	t.st.Data.Setup = &Plan{}
+	if knownZone(zone) {
+		t.st.Data.Setup.Zone = zone
+	}
 	if p := t.st.Data.Remind; p != nil {
 		t.say(p.fill(t.d.msg("remind_current"), t.st.NextReminder()))
 	}
@@ -37,7 +41,11 @@ func (t *turn) answerRemind(question, value string) {
 	switch question {
 	case "remind_count":
 		setup.PerDay, _ = strconv.Atoi(value)
-		t.move("count")
+		if setup.Zone != "" {
+			t.move("zoned")
+		} else {
+			t.move("count")
+		}
 		t.prompt()
 	case "remind_night":
 		setup.Overnight = value == "yes"
@@ -170,6 +178,28 @@ func (t *turn) remindPrompt() (string, []Button, bool) {
 var remindQuestions = map[string]string{
 	stateRemindCount: "remind_count",
 	stateRemindNight: "remind_night",
+}
+
+// session is /session: she is expressing now. The checklist, and with
+// reminders on, the next one planned from now.
+func (t *turn) session() {
+	t.say(t.d.msg("remind_started"))
+	if p := t.st.Data.Remind; p != nil {
+		p.Pinged = 0
+		p.Next = p.after(t.now).Unix()
+		t.reply(p.fill(t.d.msg("remind_next"), time.Unix(p.Next, 0)), t.currentButtons())
+		return
+	}
+	t.reply(t.d.msg("session_no_reminders"), t.currentButtons())
+}
+
+// knownZone reports whether the platform's zone is one time can load.
+func knownZone(z string) bool {
+	if z == "" || z == "Local" {
+		return false
+	}
+	_, err := time.LoadLocation(z)
+	return err == nil
 }
 
 // validZone reports whether a zone from a button can be used.

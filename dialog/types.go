@@ -26,6 +26,9 @@ type Input struct {
 	Command string // a slash command without the slash, lower-case: "start"
 	Args    string // the rest of a command line
 	NonText string // what she sent instead of text: "sticker", "photo", "voice", …
+	// TZ is her IANA time zone when the platform knows it (Slack's
+	// users.info); the reminder set-up then does not ask.
+	TZ string
 	// Reminder is set when the scheduler delivers a reminder that was due
 	// at this instant: the dialog answers with a ping (or nothing, if the
 	// plan changed since).

@@ -38,6 +38,7 @@ type core struct {
 	engine *bot.Engine
 	api    *slack.Client
 	o      options
+	zones  *TimeZones // her users.info time zone, for setting reminders up
 
 	chores sync.WaitGroup
 	slots  chan struct{}
@@ -52,6 +53,7 @@ func newCore(engine *bot.Engine, api *slack.Client, o options) *core {
 		engine:   engine,
 		api:      api,
 		o:        o,
+		zones:    newTimeZones(api, o),
 		slots:    make(chan struct{}, maxChores),
 		seen:     make(map[string]time.Time),
 		lastSaid: make(map[string]time.Time),
@@ -81,6 +83,16 @@ func (c *core) handle(ctx context.Context, ev Event) error {
 		in.Command = "help"
 		if snap.State == nil {
 			in.Command = "start"
+		}
+	}
+	if in.Command == "remind" || in.Button == "1:remind" {
+		// Slack knows her time zone: the set-up need not ask.
+		if user, ok := userOf(in.Conv); ok {
+			if tz, err := c.zones.TimeZone(ctx, user); err == nil {
+				in.TZ = tz
+			} else {
+				c.o.log.Info("slack: time zone not known, she will be asked", "conv", in.Conv, "err", err)
+			}
 		}
 	}
 	res, err := c.engine.Handle(ctx, in)

@@ -536,3 +536,27 @@ func TestHTTPThroughDispatcher(t *testing.T) {
 		t.Errorf("DM received %q, want welcome, safety check, thanks, first question", got)
 	}
 }
+
+// TestRemindTakesHerTimeZoneFromSlack: /letdown remind sets reminders up
+// in the zone users.info gives, without asking for her city.
+func TestRemindTakesHerTimeZoneFromSlack(t *testing.T) {
+	h := newHarness(t)
+	const user = "U0TZ"
+	h.api.SetTZ(user, "America/Chicago")
+	h.say(user, "hello")
+	h.post(CommandsPath, commandBody(user, slacktest.DM(user), "remind", h.next()))
+	h.drain(ConvKey(slacktest.Team, user))
+	h.press(user, "8 a day (every 3 hours)")
+	if m := last(h.api.Messages(slacktest.DM(user))); !hasButton(m, "Yes, nights too") {
+		t.Fatalf("after choosing 8 a day the bot said %q, want the question about nights (her zone came from Slack)", m.Body())
+	}
+	h.press(user, "Yes, nights too")
+	if calls := h.api.Calls("users.info"); len(calls) != 1 {
+		t.Errorf("users.info called %d times, want 1", len(calls))
+	}
+}
+
+func hasButton(m slacktest.Message, label string) bool {
+	_, ok := m.Button(label)
+	return ok
+}

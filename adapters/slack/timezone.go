@@ -31,7 +31,10 @@ type zone struct {
 // NewTimeZones returns a TimeZones asking api. It reads WithZoneTTL and
 // WithClock.
 func NewTimeZones(api *slack.Client, opts ...Option) *TimeZones {
-	o := newOptions(opts)
+	return newTimeZones(api, newOptions(opts))
+}
+
+func newTimeZones(api *slack.Client, o options) *TimeZones {
 	return &TimeZones{api: api, ttl: o.zoneTTL, now: o.now, zones: make(map[string]zone)}
 }
 
