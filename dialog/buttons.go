@@ -22,7 +22,7 @@ func (t *turn) button(raw string) {
 		t.expired()
 		return
 	}
-	if t.st.Name == stateNew && parts[1] != "rf" && parts[1] != "forget" && parts[1] != "rm" {
+	if t.st.Name == stateNew && parts[1] != "rf" && parts[1] != "forget" && parts[1] != "rm" && parts[1] != "ci" {
 		// Buttons from before /forget, or from a chat she never started here.
 		t.begin(true)
 		return
@@ -98,6 +98,14 @@ func (t *turn) button(raw string) {
 		}
 	case "rm":
 		if len(args) == 2 && t.pingButton(arg(0), arg(1)) {
+			return
+		}
+	case "lg":
+		if len(args) == 2 && t.logButton(arg(0), arg(1)) {
+			return
+		}
+	case "ci":
+		if len(args) == 2 && t.checkInButton(arg(0), arg(1)) {
 			return
 		}
 	case "forget":

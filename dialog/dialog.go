@@ -12,6 +12,7 @@ import (
 // per-conversation state, so one Dialog serves every conversation at once.
 type Dialog struct {
 	cat       *content.Catalog
+	retention time.Duration // how long logged sessions are kept
 	steps     map[string]*content.Step
 	questions map[string]*content.Question
 	flags     map[string]*content.RedFlag
@@ -24,6 +25,7 @@ type Dialog struct {
 func New(cat *content.Catalog) *Dialog {
 	d := &Dialog{
 		cat:       cat,
+		retention: DefaultRetention,
 		steps:     make(map[string]*content.Step, len(cat.Steps)),
 		questions: make(map[string]*content.Question, len(cat.Questions)),
 		flags:     make(map[string]*content.RedFlag, len(cat.RedFlags)),
@@ -46,6 +48,13 @@ func New(cat *content.Catalog) *Dialog {
 		d.commands[c.Name] = true
 	}
 	return d
+}
+
+// WithRetention returns the dialog keeping logged sessions for r.
+func (d *Dialog) WithRetention(r time.Duration) *Dialog {
+	c := *d
+	c.retention = r
+	return &c
 }
 
 // Catalog returns the catalog the dialog speaks.
@@ -102,6 +111,8 @@ func (d *Dialog) Valid(st State) bool {
 		return ok
 	case stateRemindCount, stateRemindZone, stateRemindClock, stateRemindNight:
 		return st.Data.Setup != nil
+	case stateLogSide, stateLogMinutes, stateLogMl:
+		return st.Data.Draft != nil
 	}
 	return true
 }
@@ -181,6 +192,10 @@ func (t *turn) command(cmd string) {
 		t.startRemind(t.in.TZ)
 	case "session":
 		t.session()
+	case "log":
+		t.startLog()
+	case "today":
+		t.reply(t.today(), t.currentButtons())
 	case "forget":
 		t.reply(d.msg("forget_confirm"), []Button{
 			{Label: d.msg("btn_forget_yes"), Data: data("forget", "yes")},
@@ -220,7 +235,7 @@ func (t *turn) text(text string) {
 		t.button(data)
 		return
 	}
-	if t.remindText(text) {
+	if t.remindText(text) || t.logText(text) {
 		return
 	}
 	if t.st.Name == stateCrisis {

@@ -29,13 +29,18 @@ const (
 	stateRemindClock = "remind_clock"
 	stateRemindNight = "remind_night"
 	stateIdle        = "idle"
+	// Logging a session.
+	stateLogSide    = "log_side"
+	stateLogMinutes = "log_minutes"
+	stateLogMl      = "log_ml"
 )
 
 var allStates = []string{
 	stateNew, stateScreen, stateAskMethod, stateAskDouble, stateAskSteady,
 	stateAskAmount, stateAskTime, stateAskTried, stateWalk, stateDone,
 	stateStopped, stateCrisis, stateRemindCount, stateRemindZone,
-	stateRemindClock, stateRemindNight, stateIdle,
+	stateRemindClock, stateRemindNight, stateIdle, stateLogSide,
+	stateLogMinutes, stateLogMl,
 }
 
 // askStates maps each triage state to the question it asks.
@@ -88,6 +93,11 @@ var events = fsm.Events{
 	{Name: "clock", Src: []string{stateRemindZone}, Dst: stateRemindClock},
 	{Name: "zone", Src: []string{stateRemindZone, stateRemindClock}, Dst: stateRemindNight},
 	{Name: "night", Src: []string{stateRemindNight}, Dst: stateIdle},
+	{Name: "log", Src: without(allStates, stateCrisis), Dst: stateLogSide},
+	{Name: "side", Src: []string{stateLogSide}, Dst: stateLogMinutes},
+	{Name: "minutes", Src: []string{stateLogMinutes}, Dst: stateLogMl},
+	{Name: "logged", Src: []string{stateLogMl}, Dst: stateIdle},
+	{Name: "tip", Src: without(allStates, stateCrisis, stateNew), Dst: stateWalk}, // after a slow session
 }
 
 func knownState(name string) bool {

@@ -25,6 +25,9 @@ func (t *turn) current() (string, []Button) {
 	if text, buttons, ok := t.remindPrompt(); ok {
 		return text, buttons
 	}
+	if text, buttons, ok := t.logPrompt(); ok {
+		return text, buttons
+	}
 	switch t.st.Name {
 	case stateScreen:
 		var buttons []Button

@@ -29,12 +29,21 @@ const (
 	snooze    = 15 * time.Minute
 )
 
-// NextReminder is the instant of the pending reminder, or the zero time.
+// NextReminder is the instant the dialog next wants to hear from the
+// scheduler: the pending reminder or the session timer's check-in,
+// whichever is first; the zero time for neither.
 func (s State) NextReminder() time.Time {
+	var next int64
 	if p := s.Data.Remind; p != nil && p.Next != 0 {
-		return time.Unix(p.Next, 0).UTC()
+		next = p.Next
 	}
-	return time.Time{}
+	if c := s.Data.CheckIn; c != 0 && (next == 0 || c < next) {
+		next = c
+	}
+	if next == 0 {
+		return time.Time{}
+	}
+	return time.Unix(next, 0).UTC()
 }
 
 // location is her time zone; a fixed offset has no daylight saving time.

@@ -274,8 +274,15 @@ func TestPingButtons(t *testing.T) {
 			tap := due.Add(10 * time.Minute)
 			c.now(tap)
 			c.press("1:rm:" + tt.action + ":")
-			if got := c.st.NextReminder(); !got.Equal(tt.want(due, tap)) {
+			var got time.Time
+			if p := c.st.Data.Remind; p != nil {
+				got = time.Unix(p.Next, 0).UTC()
+			}
+			if !got.Equal(tt.want(due, tap)) {
 				t.Errorf("after %s the next reminder is %v, want %v", tt.action, got, tt.want(due, tap))
+			}
+			if tt.action == "now" && !c.st.NextReminder().Equal(tap.Add(20*time.Minute)) {
+				t.Errorf("after 'Starting now' the scheduler next hears at %v, want the check-in at %v", c.st.NextReminder(), tap.Add(20*time.Minute))
 			}
 		})
 	}
@@ -322,7 +329,10 @@ func TestSession(t *testing.T) {
 	at := now.Add(time.Hour)
 	c.now(at)
 	c.do(Input{Command: "session"})
-	if got, want := c.st.NextReminder(), at.Add(3*time.Hour); !got.Equal(want) {
+	if got, want := time.Unix(c.st.Data.Remind.Next, 0).UTC(), at.Add(3*time.Hour); !got.Equal(want) {
 		t.Errorf("after /session the next reminder is %v, want %v: planned from when she expressed", got, want)
+	}
+	if got, want := c.st.NextReminder(), at.Add(20*time.Minute); !got.Equal(want) {
+		t.Errorf("after /session the scheduler next hears at %v, want the check-in at %v", got, want)
 	}
 }

@@ -110,6 +110,10 @@ func (t *turn) remindText(text string) bool {
 // ping answers a due reminder. A reminder whose plan changed since (she
 // stopped reminders, or a later turn moved them) gets no answer at all.
 func (t *turn) ping(at time.Time) {
+	if c := t.st.Data.CheckIn; c != 0 && c == at.Unix() {
+		t.checkIn(at)
+		return
+	}
 	p := t.st.Data.Remind
 	if p == nil || p.Next != at.Unix() {
 		return
@@ -140,7 +144,7 @@ func (t *turn) pingButton(action, slot string) bool {
 	case "now":
 		// The schedule follows when she actually expresses.
 		p.Next = p.after(t.now).Unix()
-		t.say(t.d.msg("remind_started"))
+		t.startTimer()
 		t.say(p.fill(t.d.msg("remind_next"), time.Unix(p.Next, 0)))
 	case "snooze":
 		p.Next = t.now.Add(snooze).Unix()
@@ -183,7 +187,7 @@ var remindQuestions = map[string]string{
 // session is /session: she is expressing now. The checklist, and with
 // reminders on, the next one planned from now.
 func (t *turn) session() {
-	t.say(t.d.msg("remind_started"))
+	t.startTimer()
 	if p := t.st.Data.Remind; p != nil {
 		p.Pinged = 0
 		p.Next = p.after(t.now).Unix()

@@ -19,18 +19,24 @@ type State struct {
 // Data is what the dialog remembers between messages. Field names are short
 // because every conversation stores one.
 type Data struct {
-	Lang     string   `json:"l,omitempty"`
-	Method   string   `json:"m,omitempty"`  // "pump", "hand" or "both"
-	Double   bool     `json:"db,omitempty"` // double pumping
-	Steady   string   `json:"fs,omitempty"` // answers to the three yardsticks: "yes" or "no"
-	Amount   string   `json:"fa,omitempty"`
-	Time     string   `json:"ft,omitempty"`
-	Tried    []string `json:"tr,omitempty"` // "warm_compress", "skin_to_skin"
-	Mastitis bool     `json:"mx,omitempty"` // signs of mastitis were reported: no heat, no deep massage, no extra pumping
-	Step     string   `json:"st,omitempty"` // id of the guidance step on screen, in state walk
-	Helped   []string `json:"hp,omitempty"` // steps she marked "Done / it helped"
-	Remind   *Plan    `json:"r,omitempty"`  // her reminder plan; nil when reminders are off
-	Setup    *Plan    `json:"su,omitempty"` // a reminder plan being set up
+	Lang     string    `json:"l,omitempty"`
+	Method   string    `json:"m,omitempty"`  // "pump", "hand" or "both"
+	Double   bool      `json:"db,omitempty"` // double pumping
+	Steady   string    `json:"fs,omitempty"` // answers to the three yardsticks: "yes" or "no"
+	Amount   string    `json:"fa,omitempty"`
+	Time     string    `json:"ft,omitempty"`
+	Tried    []string  `json:"tr,omitempty"` // "warm_compress", "skin_to_skin"
+	Mastitis bool      `json:"mx,omitempty"` // signs of mastitis were reported: no heat, no deep massage, no extra pumping
+	Step     string    `json:"st,omitempty"` // id of the guidance step on screen, in state walk
+	Helped   []string  `json:"hp,omitempty"` // steps she marked "Done / it helped"
+	Remind   *Plan     `json:"r,omitempty"`  // her reminder plan; nil when reminders are off
+	Setup    *Plan     `json:"su,omitempty"` // a reminder plan being set up
+	Log      []Session `json:"lg,omitempty"` // logged sessions, within the retention
+	Draft    *Session  `json:"dr,omitempty"` // a session being logged
+	// CheckIn is when the session timer asks how it went (unix seconds);
+	// CheckedIn the slot of the check-in whose buttons are live.
+	CheckIn   int64 `json:"ci,omitempty"`
+	CheckedIn int64 `json:"cd,omitempty"`
 }
 
 // clone copies everything a turn may change in place, so that Step never
@@ -45,6 +51,11 @@ func (s State) clone() State {
 	if s.Data.Setup != nil {
 		p := *s.Data.Setup
 		s.Data.Setup = &p
+	}
+	s.Data.Log = slices.Clone(s.Data.Log)
+	if s.Data.Draft != nil {
+		d := *s.Data.Draft
+		s.Data.Draft = &d
 	}
 	return s
 }

@@ -324,7 +324,8 @@ func runBenchWith(ctx context.Context, c benchConfig, human, logs io.Writer) (*b
 		GlobalRate:   1e6,
 		ShutdownWait: 5 * time.Second,
 		// Anything left behind by a run that was killed expires soon.
-		TTL: time.Hour,
+		TTL:          time.Hour,
+		LogRetention: dialog.DefaultRetention,
 	}
 	sctx, stopServe := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopServe()

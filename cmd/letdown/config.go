@@ -30,6 +30,7 @@ type serveConfig struct {
 	GlobalRate     float64
 	ShutdownWait   time.Duration
 	TTL            time.Duration
+	LogRetention   time.Duration // how long logged sessions are kept
 }
 
 // setting is one knob: its environment variable, its flag, and its help.
@@ -61,6 +62,7 @@ func (c *serveConfig) settings(raw map[string]*string) []setting {
 		s("TELEGRAM_RATE", "telegram-rate", "messages per second to Telegram in all (default 30)"),
 		s("SHUTDOWN_TIMEOUT", "shutdown-timeout", "how long a graceful shutdown may take (default 10s)"),
 		s("CONVERSATION_TTL", "conversation-ttl", "how long an idle conversation is kept (default 4320h = 180 days)"),
+		s("LOG_RETENTION", "log-retention", "how long logged sessions are kept (default 720h = 30 days)"),
 	}
 }
 
@@ -121,6 +123,9 @@ func parseServe(args []string, getenv func(string) string, fs *flag.FlagSet) (se
 	}
 	if c.TTL, err = time.ParseDuration(or(get("CONVERSATION_TTL"), "4320h")); err != nil || c.TTL < 0 {
 		return c, fmt.Errorf("CONVERSATION_TTL %q is not a duration such as 4320h", get("CONVERSATION_TTL"))
+	}
+	if c.LogRetention, err = time.ParseDuration(or(get("LOG_RETENTION"), "720h")); err != nil || c.LogRetention <= 0 {
+		return c, fmt.Errorf("LOG_RETENTION %q is not a duration such as 720h", get("LOG_RETENTION"))
 	}
 	return c, c.check()
 }

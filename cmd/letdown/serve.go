@@ -105,7 +105,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		defer rs.Close()
 		st = rs
 	}
-	engine := bot.NewEngine(dialog.New(cat), st, bot.WithTTL(cfg.TTL))
+	engine := bot.NewEngine(dialog.New(cat).WithRetention(cfg.LogRetention), st, bot.WithTTL(cfg.TTL))
 
 	// One dispatcher for every platform: the store's ready index holds
 	// them all, and the router sends each conversation where it belongs.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/letdownbot/letdown/adapters/telegram"
 	"github.com/letdownbot/letdown/adapters/telegram/tgtest"
+	"github.com/letdownbot/letdown/dialog"
 )
 
 const secret = "serve-test-secret"
@@ -36,6 +37,7 @@ func startServe(t *testing.T, api *tgtest.Server, mode string, logs io.Writer, t
 		GlobalRate:     1000,
 		ShutdownWait:   5 * time.Second,
 		TTL:            time.Hour,
+		LogRetention:   dialog.DefaultRetention,
 	}
 	for _, tweak := range tweaks {
 		tweak(&cfg)
@@ -180,6 +182,7 @@ func TestServeConfigErrors(t *testing.T) {
 		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/t", "TELEGRAM_WEBHOOK_SECRET": "has space"}, "TELEGRAM_WEBHOOK_SECRET must be"},
 		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "SHUTDOWN_TIMEOUT": "soon"}, "SHUTDOWN_TIMEOUT"},
 		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "TELEGRAM_RATE": "-1"}, "TELEGRAM_RATE"},
+		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "LOG_RETENTION": "forever"}, "LOG_RETENTION"},
 		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "REDIS_URL": "redis://127.0.0.1:1/0"}, "redis at 127.0.0.1:1"},
 		{map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN (Socket Mode"},
 		{map[string]string{"SLACK_BOT_TOKEN": "xoxp-1", "SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN is malformed"},
