@@ -6,8 +6,10 @@ import (
 	"sync"
 	"time"
 
+
 	"github.com/slack-go/slack"
 
+	"github.com/letdownbot/letdown/adapters/internal/chores"
 	"github.com/letdownbot/letdown/bot"
 )
 
@@ -40,8 +42,7 @@ type core struct {
 	o      options
 	zones  *TimeZones // her users.info time zone, for setting reminders up
 
-	chores sync.WaitGroup
-	slots  chan struct{}
+	chores *chores.Runner // the calls that follow a turn
 
 	mu       sync.Mutex
 	seen     map[string]time.Time // mention event ids answered
@@ -54,7 +55,7 @@ func newCore(engine *bot.Engine, api *slack.Client, o options) *core {
 		api:      api,
 		o:        o,
 		zones:    newTimeZones(api, o),
-		slots:    make(chan struct{}, maxChores),
+		chores:   chores.New(maxChores, o.choreTimeout),
 		seen:     make(map[string]time.Time),
 		lastSaid: make(map[string]time.Time),
 	}
@@ -115,19 +116,8 @@ func (c *core) handle(ctx context.Context, ev Event) error {
 	return nil
 }
 
-// chore runs f in the background with a timeout: the platform's ack must
-// not wait on calls that only tidy up.
-func (c *core) chore(f func(ctx context.Context)) {
-	c.chores.Add(1)
-	go func() {
-		defer c.chores.Done()
-		c.slots <- struct{}{}
-		defer func() { <-c.slots }()
-		ctx, cancel := context.WithTimeout(context.Background(), c.o.choreTimeout)
-		defer cancel()
-		f(ctx)
-	}()
-}
+// chore runs f in the background (see package chores).
+func (c *core) chore(f func(ctx context.Context)) { c.chores.Go(f) }
 
 // wait blocks until every chore started so far has finished.
 func (c *core) wait() { c.chores.Wait() }

@@ -6,9 +6,11 @@ import (
 	"sync"
 	"time"
 
+
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/letdownbot/letdown/adapters/internal/chores"
 	"github.com/letdownbot/letdown/bot"
 )
 
@@ -23,8 +25,7 @@ type core struct {
 	client *tgbot.Bot
 	o      options
 
-	chores sync.WaitGroup
-	slots  chan struct{}
+	chores *chores.Runner // the calls that follow a turn
 
 	mu       sync.Mutex
 	username string              // known or looked up; "" until then
@@ -36,7 +37,7 @@ func newCore(engine *bot.Engine, client *tgbot.Bot, o options) *core {
 		engine:   engine,
 		client:   client,
 		o:        o,
-		slots:    make(chan struct{}, maxChores),
+		chores:   chores.New(maxChores, o.choreTimeout),
 		username: strings.TrimPrefix(o.username, "@"),
 		lastSaid: make(map[int64]time.Time),
 	}
@@ -74,19 +75,8 @@ func (c *core) handle(ctx context.Context, u *models.Update) error {
 	return nil
 }
 
-// chore runs f in the background with a timeout: the platform's ack must
-// not wait on calls that only tidy up.
-func (c *core) chore(f func(ctx context.Context)) {
-	c.chores.Add(1)
-	go func() {
-		defer c.chores.Done()
-		c.slots <- struct{}{}
-		defer func() { <-c.slots }()
-		ctx, cancel := context.WithTimeout(context.Background(), c.o.choreTimeout)
-		defer cancel()
-		f(ctx)
-	}()
-}
+// chore runs f in the background (see package chores).
+func (c *core) chore(f func(ctx context.Context)) { c.chores.Go(f) }
 
 // wait blocks until every chore started so far has finished.
 func (c *core) wait() { c.chores.Wait() }
