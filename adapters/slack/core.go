@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-
 	"github.com/slack-go/slack"
 
 	"github.com/letdownbot/letdown/adapters/internal/chores"

@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
