@@ -22,6 +22,7 @@ const maxChores = 32
 type core struct {
 	engine *bot.Engine
 	client *tgbot.Bot
+	api    *jsonAPI // the calls after every press, as JSON: see jsonAPI
 	o      options
 
 	chores *chores.Runner // the calls that follow a turn
@@ -35,6 +36,7 @@ func newCore(engine *bot.Engine, client *tgbot.Bot, o options) *core {
 	return &core{
 		engine:   engine,
 		client:   client,
+		api:      newJSONAPI(client, o),
 		o:        o,
 		chores:   chores.New(maxChores, o.choreTimeout),
 		username: strings.TrimPrefix(o.username, "@"),
@@ -84,7 +86,9 @@ func (c *core) wait() { c.chores.Wait() }
 // callback query answered, even one the bot ignores; what to say is in the
 // replies the dialog queued.
 func (c *core) answer(ctx context.Context, ev Event) {
-	_, err := c.client.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: ev.CallbackID})
+	err := c.api.call(ctx, "answerCallbackQuery", struct {
+		ID string `json:"callback_query_id"`
+	}{ev.CallbackID}, nil)
 	if err != nil {
 		c.o.log.Info("telegram: callback not answered", "conv", ev.Conv, "update_id", ev.UpdateID, "err", wrapErr("answerCallbackQuery", err))
 	}
@@ -96,11 +100,11 @@ func (c *core) unbutton(ctx context.Context, ev Event) {
 	if ev.CallbackMsg.MessageID == 0 {
 		return
 	}
-	_, err := c.client.EditMessageReplyMarkup(ctx, &tgbot.EditMessageReplyMarkupParams{
-		ChatID:      ev.CallbackMsg.ChatID,
-		MessageID:   ev.CallbackMsg.MessageID,
-		ReplyMarkup: keyboard{InlineKeyboard: [][]button{}},
-	})
+	err := c.api.call(ctx, "editMessageReplyMarkup", struct {
+		ChatID      int64    `json:"chat_id"`
+		MessageID   int      `json:"message_id"`
+		ReplyMarkup keyboard `json:"reply_markup"`
+	}{ev.CallbackMsg.ChatID, ev.CallbackMsg.MessageID, keyboard{InlineKeyboard: [][]button{}}}, nil)
 	if err != nil {
 		// "message is not modified" on a repeated press is expected.
 		c.o.log.Debug("telegram: keyboard not removed", "conv", ev.Conv, "update_id", ev.UpdateID, "err", wrapErr("editMessageReplyMarkup", err))

@@ -51,6 +51,7 @@ var _ bot.Sender = (*Sender)(nil)
 // so nothing in the text is taken for markup) with one button per row.
 type Sender struct {
 	client   *tgbot.Bot
+	api      *jsonAPI // sendMessage as JSON: see jsonAPI
 	log      *slog.Logger
 	progress *textsplit.Progress // how far split replies got
 }
@@ -58,7 +59,7 @@ type Sender struct {
 // NewSender returns a Sender using client. It reads WithLogger.
 func NewSender(client *tgbot.Bot, opts ...Option) *Sender {
 	o := newOptions(opts)
-	return &Sender{client: client, log: o.log, progress: textsplit.NewProgress()}
+	return &Sender{client: client, api: newJSONAPI(client, o), log: o.log, progress: textsplit.NewProgress()}
 }
 
 // Send delivers r to the chat in conv. Its error is what bot.Sender asks
@@ -78,11 +79,12 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 	}
 	kb := s.keyboard(conv, r.Buttons)
 	return s.progress.Send(conv, r.Text, len(parts), func(i int) error {
-		params := &tgbot.SendMessageParams{ChatID: chat, Text: parts[i], LinkPreviewOptions: noPreview()}
-		if i == len(parts)-1 && kb != nil {
-			params.ReplyMarkup = *kb
+		params := sendMessageParams{ChatID: chat, Text: parts[i]}
+		params.LinkPreview.IsDisabled = true
+		if i == len(parts)-1 {
+			params.ReplyMarkup = kb
 		}
-		if _, err := s.client.SendMessage(ctx, params); err != nil {
+		if err := s.api.call(ctx, "sendMessage", params, nil); err != nil {
 			return sendErr(err)
 		}
 		return nil

@@ -234,3 +234,16 @@ func TestPace(t *testing.T) {
 		t.Errorf("GroupEvery %s allows fewer than Telegram's 20 a minute", GroupEvery)
 	}
 }
+
+// The JSON calls go to the server the library client was pointed at.
+func TestClientURL(t *testing.T) {
+	for _, url := range []string{"http://127.0.0.1:8081", "https://bots.example.org/api"} {
+		client, err := NewClient(tgtest.Token, url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := clientURL(client); got != url {
+			t.Errorf("clientURL(client for %s) = %s", url, got)
+		}
+	}
+}
