@@ -106,8 +106,9 @@ func (t *turn) today() string {
 	} else {
 		b.WriteString(t.d.msg("today_night_no") + "\n")
 	}
-	if next := t.st.NextReminder(); !next.IsZero() {
-		fmt.Fprintf(&b, t.d.msg("today_next")+"\n", next.In(loc).Format("15:04"))
+	if p := d.Remind; p != nil && p.Next != 0 {
+		// The plan's reminder, not a pending check-in.
+		fmt.Fprintf(&b, t.d.msg("today_next")+"\n", time.Unix(p.Next, 0).In(loc).Format("15:04"))
 	}
 	var week, weekMl int
 	for _, s := range d.Log {

@@ -152,3 +152,27 @@ func TestParseMl(t *testing.T) {
 		}
 	}
 }
+
+func TestLogCancelsThePendingCheckIn(t *testing.T) {
+	c := start(t)
+	setUp(t, c, "yes")
+	c.do(Input{Command: "session"})
+	if c.st.Data.CheckIn == 0 {
+		t.Fatal("/session set no check-in")
+	}
+	c.do(Input{Command: "log"})
+	c.press("1:lg:side:b")
+	c.press("1:lg:min:20")
+	c.press("1:lg:ml:skip")
+	if c.st.Data.CheckIn != 0 {
+		t.Error("after /log the check-in is still pending: the session would be logged twice")
+	}
+	if got := c.st.NextReminder(); !got.Equal(time.Unix(c.st.Data.Remind.Next, 0).UTC()) {
+		t.Errorf("the scheduler next hears at %v, want the plan's reminder", got)
+	}
+	c.do(Input{Command: "today"})
+	want := time.Unix(c.st.Data.Remind.Next, 0).In(c.st.Data.location()).Format("15:04")
+	if !strings.Contains(c.replies[0].Text, want) {
+		t.Errorf("/today = %q, want the next reminder at %s", c.replies[0].Text, want)
+	}
+}

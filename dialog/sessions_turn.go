@@ -74,6 +74,9 @@ func (t *turn) logText(text string) bool {
 func (t *turn) finishLog() {
 	s := *t.st.Data.Draft
 	t.st.Data.Draft = nil
+	// She told us about the session herself: a pending check-in would
+	// log it a second time.
+	t.st.Data.CheckIn = 0
 	s[0] = t.now.Add(-time.Duration(s[1])*time.Minute).Unix() / 60
 	t.logSession(s)
 	t.move("logged")
