@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/letdownbot/letdown/adapters/internal/httpbody"
 	"github.com/letdownbot/letdown/bot"
 )
 
@@ -76,14 +77,8 @@ func (h *Handler) verified(next func(http.ResponseWriter, *http.Request, []byte)
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.core.o.bodyLimit))
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-				return
-			}
-			http.Error(w, "could not read body", http.StatusBadRequest)
+		body, ok := httpbody.Read(w, r, h.core.o.bodyLimit)
+		if !ok {
 			return
 		}
 		if _, err := v.Write(body); err != nil || v.Ensure() != nil {

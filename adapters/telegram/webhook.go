@@ -4,13 +4,12 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/letdownbot/letdown/adapters/internal/httpbody"
 	"github.com/letdownbot/letdown/bot"
 )
 
@@ -56,14 +55,8 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.core.o.bodyLimit))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "could not read body", http.StatusBadRequest)
+	body, ok := httpbody.Read(w, r, h.core.o.bodyLimit)
+	if !ok {
 		return
 	}
 	var u models.Update
