@@ -292,116 +292,137 @@ func (d *Dispatcher) done(conv Conv) bool {
 	return false
 }
 
-// send delivers conv's pending replies in order, under the send lease.
+// send delivers conv's pending replies in order, under the send lease:
+// Claim, then send and Advance one reply at a time until the store
+// reports nothing pending, which settles conv and releases the lease.
 func (d *Dispatcher) send(ctx context.Context, conv Conv) {
-	ok, err := d.outbox.Claim(ctx, conv, d.owner, d.lease)
-	if err != nil || !ok {
-		if err != nil && ctx.Err() == nil {
+	l, leased, err := d.claim(ctx, conv)
+	if err != nil {
+		if ctx.Err() == nil {
 			d.log.Warn("dispatcher: claim failed", "conv", conv, "err", err)
+			d.retryLater(conv)
 		}
-		return // another replica is sending; the sweep looks again later
-	}
-	defer d.outbox.Release(context.WithoutCancel(ctx), conv, d.owner)
-	if !d.ackDelivered(ctx, conv) {
-		d.retryLater(conv)
 		return
 	}
-	for ctx.Err() == nil {
-		pending, err := d.outbox.Pending(ctx, conv, 16)
-		if err != nil {
-			d.log.Warn("dispatcher: reading the outbox failed", "conv", conv, "err", err)
+	// mine: this process may hold the lease, and gives it back when it
+	// stops early. After a store error it cannot know, and tries.
+	mine := l.Held && l.Next != nil
+	defer func() {
+		if mine {
+			d.outbox.Release(context.WithoutCancel(ctx), conv, d.owner)
+		}
+	}()
+	for l.Held && l.Next != nil {
+		o := *l.Next
+		if err := d.wait(ctx, conv); err != nil {
+			return
+		}
+		// Renew a lease that pacing or a platform's pause has aged, right
+		// before sending: a short lease is what lets another process
+		// take over soon after this one dies, and it must not run out
+		// in the middle of a send.
+		if d.now().Sub(leased) > d.lease/3 {
+			if l, leased, err = d.claim(ctx, conv); err != nil {
+				return
+			}
+			if mine = l.Held && l.Next != nil; !mine || l.Next.Seq != o.Seq {
+				continue // lost, or the outbox moved on meanwhile
+			}
+		}
+		switch d.deliver(ctx, o) {
+		case stopSending:
+			return
+		case sendAgain:
+			continue
+		}
+		at := d.now()
+		if l, err = d.outbox.Advance(ctx, conv, o.Seq, d.owner, d.lease); err != nil {
+			// Delivered but not acknowledged: remember it, and
+			// acknowledge it before sending anything more.
+			d.log.Error("dispatcher: ack failed after send", "conv", conv, "seq", o.Seq, "err", err)
+			d.mu.Lock()
+			d.unacked[conv] = o.Seq
+			d.mu.Unlock()
 			d.retryLater(conv)
 			return
 		}
-		if len(pending) == 0 {
-			if err := d.outbox.Settle(ctx, conv); err != nil {
-				d.log.Warn("dispatcher: settle failed", "conv", conv, "err", err)
-			}
-			return
-		}
-		for _, o := range pending {
-			if !d.deliver(ctx, o) {
-				return
-			}
-		}
+		d.forgetUnacked(conv, o.Seq)
+		leased, mine = at, l.Held && l.Next != nil
 	}
 }
 
-// ackDelivered acknowledges a reply delivered earlier whose Ack failed, and
-// reports whether sending may go on.
-func (d *Dispatcher) ackDelivered(ctx context.Context, conv Conv) bool {
+// claim takes conv's send lease and its oldest pending reply. A reply
+// delivered earlier whose acknowledgement failed (the store was down) is
+// acknowledged first, in the same call, so a store outage does not send it
+// twice; only a process dying in that window can. leased is when the
+// lease was asked for: it runs from no earlier than that.
+func (d *Dispatcher) claim(ctx context.Context, conv Conv) (l Lease, leased time.Time, err error) {
+	leased = d.now()
 	d.mu.Lock()
-	seq, ok := d.unacked[conv]
+	seq, unacked := d.unacked[conv]
 	d.mu.Unlock()
-	if !ok {
-		return true
+	if !unacked {
+		l, err = d.outbox.Claim(ctx, conv, d.owner, d.lease)
+		return l, leased, err
 	}
-	if err := d.outbox.Ack(ctx, conv, seq); err != nil {
-		return false
+	if l, err = d.outbox.Advance(ctx, conv, seq, d.owner, d.lease); err != nil {
+		return l, leased, err
 	}
-	d.mu.Lock()
-	delete(d.unacked, conv)
-	d.mu.Unlock()
-	return true
+	d.forgetUnacked(conv, seq)
+	return l, leased, nil
 }
 
-// deliver sends one reply and acknowledges it; false means stop sending to
-// this conversation for now.
-func (d *Dispatcher) deliver(ctx context.Context, o Outgoing) bool {
-	for {
-		if err := d.wait(ctx, o.Conv); err != nil {
-			return false
+// forgetUnacked drops the memory of an unacknowledged reply once seq, or
+// a later one, is acknowledged.
+func (d *Dispatcher) forgetUnacked(conv Conv, seq int64) {
+	d.mu.Lock()
+	if s, ok := d.unacked[conv]; ok && s <= seq {
+		delete(d.unacked, conv)
+	}
+	d.mu.Unlock()
+}
+
+// sendResult is what became of one attempt to send a reply.
+type sendResult int
+
+const (
+	stopSending sendResult = iota // stop sending to this conversation for now
+	delivered                     // sent, or refused for good on its own: acknowledge it
+	sendAgain                     // the platform asked to wait: send it again after waiting
+)
+
+// deliver makes one attempt to send o.
+func (d *Dispatcher) deliver(ctx context.Context, o Outgoing) sendResult {
+	err := d.sender.Send(ctx, o.Conv, o.Reply)
+	var retry *RetryAfterError
+	switch {
+	case err == nil:
+		d.stats.sent.Add(1)
+		d.clearFailures(o.Conv)
+		return delivered
+	case errors.As(err, &retry):
+		d.stats.retryAfter.Add(1)
+		d.pause(retry.After)
+		d.log.Info("dispatcher: platform asked to wait", "after", retry.After)
+		return sendAgain
+	case errors.Is(err, ErrUndeliverable):
+		d.stats.undeliverable.Add(1)
+		d.log.Error("dispatcher: platform rejected a reply; dropping it", "conv", o.Conv, "seq", o.Seq, "err", err)
+		return delivered
+	case errors.Is(err, ErrRefused):
+		d.stats.refused.Add(1)
+		d.log.Info("dispatcher: platform refused the conversation for good", "conv", o.Conv, "err", err)
+		if err := d.outbox.Block(ctx, o.Conv); err != nil {
+			d.log.Error("dispatcher: block failed", "conv", o.Conv, "err", err)
 		}
-		// Renew the lease after waiting, right before sending: pacing or a
-		// platform's pause can outlast it, and a short lease is what lets
-		// another process take over soon after this one dies.
-		if ok, err := d.outbox.Claim(ctx, o.Conv, d.owner, d.lease); err != nil || !ok {
-			return false
-		}
-		err := d.sender.Send(ctx, o.Conv, o.Reply)
-		var retry *RetryAfterError
-		switch {
-		case err == nil:
-			d.stats.sent.Add(1)
-			d.clearFailures(o.Conv)
-			if err := d.outbox.Ack(ctx, o.Conv, o.Seq); err != nil {
-				// Delivered but not acknowledged: remember it, and
-				// acknowledge it before sending anything more.
-				d.log.Error("dispatcher: ack failed after send", "conv", o.Conv, "seq", o.Seq, "err", err)
-				d.mu.Lock()
-				d.unacked[o.Conv] = o.Seq
-				d.mu.Unlock()
-				d.retryLater(o.Conv)
-				return false
-			}
-			return true
-		case errors.As(err, &retry):
-			d.stats.retryAfter.Add(1)
-			d.pause(retry.After)
-			d.log.Info("dispatcher: platform asked to wait", "after", retry.After)
-		case errors.Is(err, ErrUndeliverable):
-			d.stats.undeliverable.Add(1)
-			d.log.Error("dispatcher: platform rejected a reply; dropping it", "conv", o.Conv, "seq", o.Seq, "err", err)
-			if err := d.outbox.Ack(ctx, o.Conv, o.Seq); err != nil {
-				d.retryLater(o.Conv)
-				return false
-			}
-			return true
-		case errors.Is(err, ErrRefused):
-			d.stats.refused.Add(1)
-			d.log.Info("dispatcher: platform refused the conversation for good", "conv", o.Conv, "err", err)
-			if err := d.outbox.Block(ctx, o.Conv); err != nil {
-				d.log.Error("dispatcher: block failed", "conv", o.Conv, "err", err)
-			}
-			return false
-		case ctx.Err() != nil:
-			return false
-		default:
-			d.stats.transient.Add(1)
-			d.log.Warn("dispatcher: send failed, will retry", "conv", o.Conv, "err", err)
-			d.retryLater(o.Conv)
-			return false
-		}
+		return stopSending
+	case ctx.Err() != nil:
+		return stopSending
+	default:
+		d.stats.transient.Add(1)
+		d.log.Warn("dispatcher: send failed, will retry", "conv", o.Conv, "err", err)
+		d.retryLater(o.Conv)
+		return stopSending
 	}
 }
 

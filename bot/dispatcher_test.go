@@ -191,22 +191,23 @@ func TestDispatcherDropsAnUndeliverableReply(t *testing.T) {
 	}
 }
 
-// ackOnceFails makes the first Ack fail, as a store that blinked would.
+// ackOnceFails makes the first acknowledgement (Advance) fail, as a store
+// that blinked would.
 type ackOnceFails struct {
 	*memstore.Store
 	mu     sync.Mutex
 	failed bool
 }
 
-func (s *ackOnceFails) Ack(ctx context.Context, conv bot.Conv, seq int64) error {
+func (s *ackOnceFails) Advance(ctx context.Context, conv bot.Conv, seq int64, owner string, ttl time.Duration) (bot.Lease, error) {
 	s.mu.Lock()
 	fail := !s.failed
 	s.failed = true
 	s.mu.Unlock()
 	if fail {
-		return errors.New("store unreachable")
+		return bot.Lease{}, errors.New("store unreachable")
 	}
-	return s.Store.Ack(ctx, conv, seq)
+	return s.Store.Advance(ctx, conv, seq, owner, ttl)
 }
 
 func TestDispatcherDoesNotResendWhenAnAckFails(t *testing.T) {
@@ -221,6 +222,11 @@ func TestDispatcherDoesNotResendWhenAnAckFails(t *testing.T) {
 	time.Sleep(30 * time.Millisecond)
 	if got := sender.To(conv); fmt.Sprint(got) != "[one two]" {
 		t.Errorf("received %v, want [one two]: a failed ack must not resend", got)
+	}
+	store.mu.Lock()
+	defer store.mu.Unlock()
+	if !store.failed {
+		t.Error("no acknowledgement failed: the test proves nothing")
 	}
 }
 

@@ -12,6 +12,12 @@ import (
 // way to record a permanent refusal.
 //
 // A Commit that queues replies puts the conversation in the ready index.
+//
+// Claim and Advance are the Dispatcher's whole loop: Claim, send Next,
+// Advance past it, send the new Next, and so on until Next is nil, when
+// the store has settled the conversation and released the lease. A store
+// does each in one round trip where it can: sending a turn's n replies
+// then costs n+1 round trips.
 type Outbox interface {
 	Pending(ctx context.Context, conv Conv, limit int) ([]Outgoing, error)
 	Ack(ctx context.Context, conv Conv, seq int64) error
@@ -20,13 +26,30 @@ type Outbox interface {
 	Ready(ctx context.Context, before time.Time, limit int) ([]Conv, error)
 	// Settle takes conv out of the ready index unless replies are pending.
 	Settle(ctx context.Context, conv Conv) error
-	// Claim takes the send lease on conv for owner, for ttl, and reports
-	// whether it got it. The owner that holds it may claim again to extend.
-	Claim(ctx context.Context, conv Conv, owner string, ttl time.Duration) (bool, error)
+	// Claim takes the send lease on conv for owner, for ttl, if it is free
+	// or already owner's, and reports the oldest reply pending. When none
+	// is pending it settles conv (as Settle does) and releases the lease:
+	// there is nothing to hold it for. When another owner holds the lease
+	// it changes nothing.
+	Claim(ctx context.Context, conv Conv, owner string, ttl time.Duration) (Lease, error)
+	// Advance acknowledges conv's replies with Seq ≤ seq, as Ack does (they
+	// were delivered, or refused for good), then does what Claim does.
+	Advance(ctx context.Context, conv Conv, seq int64, owner string, ttl time.Duration) (Lease, error)
 	// Release gives the lease up, if owner holds it.
 	Release(ctx context.Context, conv Conv, owner string) error
 	// Block records that the platform refused conv for good: its queued
 	// replies are dropped and it leaves the ready index. The mark is
 	// cleared by her next committed turn (she unblocked the bot and wrote).
 	Block(ctx context.Context, conv Conv) error
+}
+
+// Lease is what Claim and Advance report.
+type Lease struct {
+	// Held is false when another owner holds the send lease: nothing
+	// may be sent, and Next is nil.
+	Held bool
+	// Next is the oldest reply pending, to be sent under the lease. Nil
+	// when Held and nothing is pending: the conversation has been settled
+	// and the lease released.
+	Next *Outgoing
 }

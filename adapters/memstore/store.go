@@ -179,16 +179,21 @@ func (s *Store) Ack(ctx context.Context, conv bot.Conv, seq int64) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.ack(conv, seq)
+	return nil
+}
+
+// ack is Ack under s.mu.
+func (s *Store) ack(conv bot.Conv, seq int64) {
 	r := s.live(conv, s.now())
 	if r == nil {
-		return nil
+		return
 	}
 	n := sort.Search(len(r.outbox), func(i int) bool { return r.outbox[i].Seq > seq })
 	r.outbox = slices.Delete(r.outbox, 0, n)
 	if len(r.outbox) == 0 {
 		r.outbox = nil
 	}
-	return nil
 }
 
 // Ready lists conversations queued in the ready index at or before
@@ -222,19 +227,44 @@ func (s *Store) Settle(ctx context.Context, conv bot.Conv) error {
 	return nil
 }
 
-// Claim takes or extends the send lease on conv.
-func (s *Store) Claim(ctx context.Context, conv bot.Conv, owner string, ttl time.Duration) (bool, error) {
+// Claim takes or extends the send lease on conv and reports the oldest
+// reply pending; with none, it settles conv and releases the lease.
+func (s *Store) Claim(ctx context.Context, conv bot.Conv, owner string, ttl time.Duration) (bot.Lease, error) {
 	if err := ctx.Err(); err != nil {
-		return false, err
+		return bot.Lease{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.claim(conv, owner, ttl), nil
+}
+
+// Advance acknowledges conv's replies with Seq ≤ seq, then claims as Claim.
+func (s *Store) Advance(ctx context.Context, conv bot.Conv, seq int64, owner string, ttl time.Duration) (bot.Lease, error) {
+	if err := ctx.Err(); err != nil {
+		return bot.Lease{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ack(conv, seq)
+	return s.claim(conv, owner, ttl), nil
+}
+
+// claim is Claim under s.mu.
+func (s *Store) claim(conv bot.Conv, owner string, ttl time.Duration) bot.Lease {
 	now := s.now()
 	if l, ok := s.leases[conv]; ok && l.owner != owner && now.Before(l.until) {
-		return false, nil
+		return bot.Lease{}
+	}
+	r := s.live(conv, now)
+	if r == nil || len(r.outbox) == 0 {
+		delete(s.ready, conv)
+		delete(s.leases, conv)
+		return bot.Lease{Held: true}
 	}
 	s.leases[conv] = lease{owner: owner, until: now.Add(ttl)}
-	return true, nil
+	next := r.outbox[0]
+	next.Reply = cloneReply(next.Reply)
+	return bot.Lease{Held: true, Next: &next}
 }
 
 // Release gives up owner's lease on conv.

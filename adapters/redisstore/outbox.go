@@ -117,27 +117,99 @@ func (s *Store) Settle(ctx context.Context, conv bot.Conv) error {
 	return nil
 }
 
-// claimScript takes the lease KEYS[1] for owner ARGV[1] for ARGV[2] ms
-// when it is free or already the owner's.
+// claimScript is Claim and Advance: with ARGV[3] a seq, it first drops the
+// outbox KEYS[1]'s head up to that seq, as ackScript does. Then, unless
+// another owner holds the lease KEYS[2] (answer {0}), it takes the lease
+// for owner ARGV[1] for ARGV[2] ms and answers {1, the oldest entry}; with
+// nothing pending it takes no lease but releases owner's, takes ARGV[4]
+// out of the ready shard KEYS[3] and answers {2}. Without KEYS[3] (a
+// cluster, where the shard is in another slot) it answers {3} instead and
+// leaves settling and releasing to the caller.
+//
+// Settling inside the script is safe where Settle's two steps are needed
+// on a cluster: a commit's append and its ZADD NX are separate commands,
+// and the script runs either before the append (the ZADD then adds conv
+// anew) or after it (the script sees the reply and keeps conv).
 var claimScript = redis.NewScript(`
-local cur = redis.call("GET", KEYS[1])
-if cur and cur ~= ARGV[1] then return 0 end
-redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2])
-return 1
+local o, l = KEYS[1], KEYS[2]
+if ARGV[3] ~= "" then
+  local head = redis.call("LINDEX", o, 0)
+  if head then
+    local drop = tonumber(ARGV[3]) - tonumber(string.match(head, "^%d+")) + 1
+    if drop >= redis.call("LLEN", o) then
+      redis.call("DEL", o)
+    elseif drop > 0 then
+      redis.call("LTRIM", o, drop, -1)
+    end
+  end
+end
+local cur = redis.call("GET", l)
+if cur and cur ~= ARGV[1] then return {0} end
+local next = redis.call("LINDEX", o, 0)
+if next then
+  redis.call("SET", l, ARGV[1], "PX", ARGV[2])
+  return {1, next}
+end
+if not KEYS[3] then return {3} end
+if cur then redis.call("DEL", l) end
+redis.call("ZREM", KEYS[3], ARGV[4])
+return {2}
 `)
 
-// Claim takes or extends the send lease on conv for owner. The lease
-// expires on the server's clock.
-func (s *Store) Claim(ctx context.Context, conv bot.Conv, owner string, ttl time.Duration) (bool, error) {
+// Claim takes or extends the send lease on conv for owner and returns the
+// oldest reply pending; with none, it settles conv and releases the lease.
+// The lease expires on the server's clock. One round trip on one server;
+// on a cluster, settling takes Settle's and Release's round trips more.
+func (s *Store) Claim(ctx context.Context, conv bot.Conv, owner string, ttl time.Duration) (bot.Lease, error) {
+	return s.claim(ctx, conv, "", owner, ttl)
+}
+
+// Advance acknowledges conv's replies with Seq ≤ seq, then claims as
+// Claim does, in the same round trip.
+func (s *Store) Advance(ctx context.Context, conv bot.Conv, seq int64, owner string, ttl time.Duration) (bot.Lease, error) {
+	return s.claim(ctx, conv, strconv.FormatInt(seq, 10), owner, ttl)
+}
+
+func (s *Store) claim(ctx context.Context, conv bot.Conv, seq, owner string, ttl time.Duration) (bot.Lease, error) {
 	b, err := s.base(conv)
 	if err != nil {
-		return false, err
+		return bot.Lease{}, err
 	}
-	got, err := claimScript.Run(ctx, s.client, []string{b + leaseKey}, owner, max(ttl.Milliseconds(), 1)).Int64()
+	keys := []string{b + outboxKey, b + leaseKey}
+	if s.oneServer() {
+		keys = append(keys, s.readyKey(conv))
+	}
+	res, err := claimScript.Run(ctx, s.client, keys, owner, max(ttl.Milliseconds(), 1), seq, string(conv)).Slice()
 	if err != nil {
-		return false, fmt.Errorf("redisstore: claim: %w", err)
+		return bot.Lease{}, fmt.Errorf("redisstore: claim: %w", err)
 	}
-	return got == 1, nil
+	code, _ := res[0].(int64)
+	switch code {
+	case 0:
+		return bot.Lease{}, nil
+	case 1:
+		entry, _ := res[1].(string)
+		next, err := decodeEntry(conv, entry)
+		if err != nil {
+			return bot.Lease{}, fmt.Errorf("redisstore: claim: %w", err)
+		}
+		return bot.Lease{Held: true, Next: &next}, nil
+	case 3:
+		if err := s.Settle(ctx, conv); err != nil {
+			return bot.Lease{}, err
+		}
+		if err := s.Release(ctx, conv, owner); err != nil {
+			return bot.Lease{}, err
+		}
+	}
+	return bot.Lease{Held: true}, nil
+}
+
+// oneServer reports whether the client talks to one server, which runs a
+// script or a pipeline on keys of any slot, in order.
+func (s *Store) oneServer() bool {
+	_, ok := s.client.(*redis.Client)
+	return ok
 }
 
 // releaseScript deletes the lease KEYS[1] if owner ARGV[1] holds it.

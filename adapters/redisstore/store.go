@@ -62,16 +62,18 @@
 //
 // # Round trips
 //
-// Commit, Load, Ack, Claim and Release are each one Lua script, Pending
-// one LRANGE and Ready one pipeline: one round trip each, and atomic where
-// it matters. A commit that queues replies also puts the conversation in
+// Commit, Load, Ack, Claim, Advance and Release are each one Lua script,
+// Pending one LRANGE and Ready one pipeline: one round trip each, and
+// atomic where it matters. The dispatcher sends a turn's n replies in n+1:
+// Claim, then an Advance after each send, the last of which settles. A commit that queues replies also puts the conversation in
 // its ready shard (ZADD NX), which lives in another slot and so cannot be
 // part of the script. On one server it is pipelined right behind the
 // script, still one round trip; on a cluster, where a pipeline's commands
 // for different nodes run concurrently and in no set order, it is sent
 // once the script has answered (Settle explains why the order matters).
 // Block takes two round trips and Settle two or three; they run once per
-// refusal and once per drained outbox. A commit that changes the reminder
+// refusal and, on a cluster only, once per drained outbox (with Release),
+// where the Advance that finds nothing left cannot reach the ready shard. A commit that changes the reminder
 // takes one round trip more (commitRemind says why); ClaimDue takes two,
 // Done and NextReminder one each.
 //
@@ -419,7 +421,7 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 func (s *Store) commitReady(ctx context.Context, conv bot.Conv, now time.Time, keys []string, args []any) (int64, error) {
 	entry := redis.Z{Score: float64(now.UnixMilli()), Member: string(conv)}
 	shard := s.readyKey(conv)
-	if _, ordered := s.client.(*redis.Client); !ordered {
+	if !s.oneServer() {
 		last, err := commitScript.Run(ctx, s.client, keys, args...).Int64()
 		if err == nil && last > 0 {
 			s.client.ZAddNX(ctx, shard, entry)
@@ -478,17 +480,25 @@ func (s *Store) Pending(ctx context.Context, conv bot.Conv, limit int) ([]bot.Ou
 	}
 	out := make([]bot.Outgoing, len(items))
 	for i, item := range items {
-		seq, enc, _ := strings.Cut(item, " ")
-		o := bot.Outgoing{Conv: conv}
-		if o.Seq, err = strconv.ParseInt(seq, 10, 64); err != nil {
-			return nil, fmt.Errorf("redisstore: pending: bad outbox entry: %w", err)
+		if out[i], err = decodeEntry(conv, item); err != nil {
+			return nil, fmt.Errorf("redisstore: pending: %w", err)
 		}
-		if err := json.Unmarshal([]byte(enc), &o.Reply); err != nil {
-			return nil, fmt.Errorf("redisstore: pending: bad outbox entry %d: %w", o.Seq, err)
-		}
-		out[i] = o
 	}
 	return out, nil
+}
+
+// decodeEntry decodes one outbox entry, "<seq> <JSON of bot.Reply>".
+func decodeEntry(conv bot.Conv, entry string) (bot.Outgoing, error) {
+	seq, enc, _ := strings.Cut(entry, " ")
+	o := bot.Outgoing{Conv: conv}
+	var err error
+	if o.Seq, err = strconv.ParseInt(seq, 10, 64); err != nil {
+		return bot.Outgoing{}, fmt.Errorf("bad outbox entry: %w", err)
+	}
+	if err := json.Unmarshal([]byte(enc), &o.Reply); err != nil {
+		return bot.Outgoing{}, fmt.Errorf("bad outbox entry %d: %w", o.Seq, err)
+	}
+	return o, nil
 }
 
 // ackScript drops the outbox's head up to seq ARGV[1]. Seqs in the list

@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -208,16 +209,19 @@ func TestDedupePruned(t *testing.T) {
 
 // TestRoundTrips checks what each operation costs in round trips once the
 // scripts are cached: one each, but for Settle and Block, which run once
-// per drained outbox and per refusal, and a Commit that queues replies on
-// a cluster, whose ready index entry must follow the script (see Commit).
+// per drained outbox and per refusal, and on a cluster a Commit that
+// queues replies, whose ready index entry must follow the script (see
+// Commit), and the Advance that settles, which Settle and Release follow.
+// On one server the dispatcher sends a turn's n replies in n+1.
 func TestRoundTrips(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
 		b             func(t *testing.T) *redistest.Backend
 		commitReplies int64
+		settle        int64
 	}{
-		{"server", func(t *testing.T) *redistest.Backend { return redistest.New(t) }, 1},
-		{"cluster", func(t *testing.T) *redistest.Backend { return redistest.Cluster(t) }, 2},
+		{"server", func(t *testing.T) *redistest.Backend { return redistest.New(t) }, 1, 1},
+		{"cluster", func(t *testing.T) *redistest.Backend { return redistest.Cluster(t) }, 2, 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := tc.b(t)
@@ -242,7 +246,9 @@ func TestRoundTrips(t *testing.T) {
 				}},
 				{"Pending", 1, func(int64) error { _, err := s.Pending(ctx, conv, 10); return err }},
 				{"Ready", 1, func(int64) error { _, err := s.Ready(ctx, time.Now(), 100); return err }},
-				{"Claim", 1, func(int64) error { _, err := s.Claim(ctx, conv, "d1", time.Minute); return err }},
+				{"Claim", 1, func(v int64) error { return want(s.Claim(ctx, conv, "d1", time.Minute))(2*v + 1) }},
+				{"Advance", 1, func(v int64) error { return want(s.Advance(ctx, conv, 2*v+1, "d1", time.Minute))(2*v + 2) }},
+				{"Advance that settles", tc.settle, func(v int64) error { return want(s.Advance(ctx, conv, 2*v+2, "d1", time.Minute))(0) }},
 				{"Ack", 1, func(v int64) error { return s.Ack(ctx, conv, 2*v+2) }},
 				{"Settle", 2, func(int64) error { return s.Settle(ctx, conv) }},
 				{"Release", 1, func(int64) error { return s.Release(ctx, conv, "d1") }},
@@ -260,6 +266,24 @@ func TestRoundTrips(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// want returns a check that l holds the lease with reply seq next (0:
+// with nothing next).
+func want(l bot.Lease, err error) func(seq int64) error {
+	return func(seq int64) error {
+		switch {
+		case err != nil:
+			return err
+		case !l.Held:
+			return fmt.Errorf("lease not held")
+		case seq == 0 && l.Next != nil:
+			return fmt.Errorf("reply %d next, want none", l.Next.Seq)
+		case seq != 0 && (l.Next == nil || l.Next.Seq != seq):
+			return fmt.Errorf("%+v next, want reply %d", l.Next, seq)
+		}
+		return nil
 	}
 }
 

@@ -104,8 +104,8 @@ func TestDispatcherRestartSendsWhatWasCommitted(t *testing.T) {
 	conv := ConvKey(63, 63)
 	commit(t, store, conv, "first", "second")
 	// The crashed process had claimed the conversation and sent nothing.
-	if ok, err := store.Claim(context.Background(), conv, "dead-process", 200*time.Millisecond); err != nil || !ok {
-		t.Fatalf("Claim = %v, %v", ok, err)
+	if l, err := store.Claim(context.Background(), conv, "dead-process", 200*time.Millisecond); err != nil || !l.Held {
+		t.Fatalf("Claim = %+v, %v", l, err)
 	}
 	h := newHarness(t)
 	h.dispatch(store)

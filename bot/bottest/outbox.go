@@ -21,6 +21,8 @@ func testOutboxContract(t *testing.T, newHarness func(t *testing.T) Harness) {
 	t.Run("SettleConcurrent", func(t *testing.T) { testSettleConcurrent(t, newHarness(t)) })
 	t.Run("Claim", func(t *testing.T) { testClaim(t, newHarness(t)) })
 	t.Run("ClaimExpires", func(t *testing.T) { testClaimExpires(t, newHarness(t)) })
+	t.Run("ClaimNothing", func(t *testing.T) { testClaimNothing(t, newHarness(t)) })
+	t.Run("Advance", func(t *testing.T) { testAdvance(t, newHarness(t)) })
 	t.Run("Block", func(t *testing.T) { testBlock(t, newHarness(t)) })
 }
 
@@ -47,13 +49,22 @@ func mustReady(t *testing.T, ob bot.Outbox, before time.Time, limit int) []bot.C
 	return got
 }
 
+// mustClaim claims conv and reports whether owner got the lease.
 func mustClaim(t *testing.T, ob bot.Outbox, conv bot.Conv, owner string, ttl time.Duration) bool {
 	t.Helper()
-	ok, err := ob.Claim(context.Background(), conv, owner, ttl)
+	l, err := ob.Claim(context.Background(), conv, owner, ttl)
 	if err != nil {
 		t.Fatalf("Claim(%q, %s, %v) = %v", conv, owner, ttl, err)
 	}
-	return ok
+	return l.Held
+}
+
+// nextSeq is the Seq of l.Next, or 0 when l has none.
+func nextSeq(l bot.Lease) int64 {
+	if l.Next == nil {
+		return 0
+	}
+	return l.Next.Seq
 }
 
 // withoutLeases checks the lease keys among keys (each must expire within
@@ -219,52 +230,68 @@ func testSettle(t *testing.T, h Harness) {
 
 // testSettleConcurrent runs commits against a dispatcher's acknowledge-
 // and-settle loop, many times over, and checks after each round that
-// whatever is pending is in the ready index.
+// whatever is pending is in the ready index: with Ack and Settle, and with
+// the Dispatcher's own Claim and Advance.
 func testSettleConcurrent(t *testing.T, h Harness) {
 	ctx := context.Background()
 	ob := outboxOf(t, h.Store)
-	const conv = bot.Conv("tg:37:37")
-	var version int64
-	for round := range 60 {
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			<-start
-			for range 2 {
-				if _, err := h.Store.Commit(ctx, bot.Commit{Conv: conv, Version: version, State: []byte("s"), Replies: []bot.Reply{reply("r")}}); err != nil {
-					t.Errorf("Commit(%q) = %v", conv, err)
-					return
-				}
-				version++
+	loops := []struct {
+		name string
+		conv bot.Conv
+		once func(conv bot.Conv) error
+	}{
+		{"Ack and Settle", "tg:37:37", func(conv bot.Conv) error {
+			pending, err := h.Store.Pending(ctx, conv, 100)
+			if err != nil {
+				return err
 			}
-		})
-		wg.Go(func() {
-			<-start
-			for range 2 {
-				pending, err := h.Store.Pending(ctx, conv, 100)
-				if err != nil {
-					t.Errorf("Pending(%q) = %v", conv, err)
-					return
+			if len(pending) > 0 {
+				if err := h.Store.Ack(ctx, conv, pending[len(pending)-1].Seq); err != nil {
+					return err
 				}
-				if len(pending) > 0 {
-					if err := h.Store.Ack(ctx, conv, pending[len(pending)-1].Seq); err != nil {
-						t.Errorf("Ack(%q) = %v", conv, err)
+			}
+			return ob.Settle(ctx, conv)
+		}},
+		{"Claim and Advance", "tg:43:43", func(conv bot.Conv) error {
+			l, err := ob.Claim(ctx, conv, "d", time.Minute)
+			for err == nil && l.Next != nil {
+				l, err = ob.Advance(ctx, conv, l.Next.Seq, "d", time.Minute)
+			}
+			return err
+		}},
+	}
+	for _, loop := range loops {
+		var version int64
+		for round := range 60 {
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				<-start
+				for range 2 {
+					if _, err := h.Store.Commit(ctx, bot.Commit{Conv: loop.conv, Version: version, State: []byte("s"), Replies: []bot.Reply{reply("r")}}); err != nil {
+						t.Errorf("Commit(%q) = %v", loop.conv, err)
+						return
+					}
+					version++
+				}
+			})
+			wg.Go(func() {
+				<-start
+				for range 2 {
+					if err := loop.once(loop.conv); err != nil {
+						t.Errorf("%s(%q) = %v", loop.name, loop.conv, err)
 						return
 					}
 				}
-				if err := ob.Settle(ctx, conv); err != nil {
-					t.Errorf("Settle(%q) = %v", conv, err)
-					return
-				}
+			})
+			close(start)
+			wg.Wait()
+			if t.Failed() {
+				return
 			}
-		})
-		close(start)
-		wg.Wait()
-		if t.Failed() {
-			return
-		}
-		if pending := mustPending(t, h.Store, conv, 100); len(pending) > 0 && !slices.Contains(mustReady(t, ob, farFuture, 100), conv) {
-			t.Fatalf("round %d: %d replies of %q pending but it is not in the ready index", round, len(pending), conv)
+			if pending := mustPending(t, h.Store, loop.conv, 100); len(pending) > 0 && !slices.Contains(mustReady(t, ob, farFuture, 100), loop.conv) {
+				t.Fatalf("%s, round %d: %d replies of %q pending but it is not in the ready index", loop.name, round, len(pending), loop.conv)
+			}
 		}
 	}
 }
@@ -274,6 +301,10 @@ func testClaim(t *testing.T, h Harness) {
 	ob := outboxOf(t, h.Store)
 	const conv, other = bot.Conv("tg:34:34"), bot.Conv("tg:35:35")
 	const ttl = time.Minute
+	// A lease is taken only to send something.
+	for _, c := range []bot.Conv{conv, other} {
+		mustCommit(t, h.Store, bot.Commit{Conv: c, State: []byte("s"), Replies: []bot.Reply{reply("r")}})
+	}
 	steps := []struct {
 		name    string
 		release string // Release for this owner first, unless ""
@@ -304,22 +335,111 @@ func testClaim(t *testing.T, h Harness) {
 			t.Errorf("Claim(%q, C) through another Store = true while B holds it, want false", conv)
 		}
 	}
-	// A lease is no conversation: it holds no more than its owner, expires,
-	// and does not make a conversation that loads or waits.
-	if rest := withoutLeases(t, conv, h.Keys(conv), ttl); len(rest) != 0 {
-		t.Errorf("keys of %q after Claim = %v, want only a lease", conv, rest)
+	// A lease holds no more than its owner, and expires.
+	if rest := withoutLeases(t, conv, h.Keys(conv), ttl); !slices.Equal(kinds(rest), []KeyKind{KindMeta, KindOutbox, KindState}) {
+		t.Errorf("keys of %q after Claim = %v, want meta, state and outbox (and a lease)", conv, rest)
 	}
-	if got := mustLoad(t, h.Store, conv); !sameSnapshot(got, bot.Snapshot{}) {
-		t.Errorf("Load(%q) = %s after Claim, want the zero Snapshot", conv, fmtSnap(got))
+}
+
+// testClaimNothing claims conversations with nothing to send: no lease is
+// taken, the one owner held is released, and each leaves the ready index.
+func testClaimNothing(t *testing.T, h Harness) {
+	ctx := context.Background()
+	ob := outboxOf(t, h.Store)
+	const fresh, sent = bot.Conv("tg:40:40"), bot.Conv("tg:41:41")
+	lease := leaseOf(t)
+	if l := lease(ob.Claim(ctx, fresh, "A", time.Minute)); !l.Held || l.Next != nil {
+		t.Errorf("Claim(%q) of a conversation that never was = %+v, want held and nothing next", fresh, l)
+	}
+	if keys := h.Keys(fresh); len(keys) != 0 {
+		t.Errorf("keys of %q after Claim = %v, want none: nothing would ever expire them", fresh, keys)
+	}
+	if got := mustLoad(t, h.Store, fresh); !sameSnapshot(got, bot.Snapshot{}) {
+		t.Errorf("Load(%q) = %s after Claim, want the zero Snapshot", fresh, fmtSnap(got))
+	}
+
+	out := mustCommit(t, h.Store, bot.Commit{Conv: sent, State: []byte("s"), Replies: []bot.Reply{reply("r")}})
+	if l := lease(ob.Claim(ctx, sent, "A", time.Minute)); !l.Held || nextSeq(l) != out[0].Seq {
+		t.Fatalf("Claim(%q) = %+v, want held and reply %d next", sent, l, out[0].Seq)
+	}
+	if err := h.Store.Ack(ctx, sent, out[0].Seq); err != nil {
+		t.Fatalf("Ack(%q) = %v", sent, err)
+	}
+	if l := lease(ob.Claim(ctx, sent, "A", time.Minute)); !l.Held || l.Next != nil {
+		t.Errorf("Claim(%q) after its reply was acknowledged = %+v, want held and nothing next", sent, l)
+	}
+	if got := kinds(h.Keys(sent)); !slices.Equal(got, []KeyKind{KindMeta, KindState}) {
+		t.Errorf("keys of %q after a Claim found nothing to send = %v, want meta and state: the lease released", sent, h.Keys(sent))
 	}
 	if got := mustReady(t, ob, farFuture, 100); len(got) != 0 {
-		t.Errorf("Ready(…) = %v after Claim, want none", got)
+		t.Errorf("Ready(…) = %v after Claims found nothing to send, want none", got)
+	}
+}
+
+// testAdvance walks a dispatcher's loop: Claim, then Advance past each
+// reply sent, until nothing is left.
+func testAdvance(t *testing.T, h Harness) {
+	ctx := context.Background()
+	ob := outboxOf(t, h.Store)
+	const conv = bot.Conv("tg:42:42")
+	const ttl = time.Minute
+	lease := leaseOf(t)
+	out := mustCommit(t, h.Store, bot.Commit{Conv: conv, State: []byte("s"), Replies: []bot.Reply{reply("r1"), reply("r2"), reply("r3")}})
+	l := lease(ob.Claim(ctx, conv, "A", ttl))
+	if !l.Held || l.Next == nil || !sameOutgoing([]bot.Outgoing{*l.Next}, out[:1]) {
+		t.Fatalf("Claim(%q) = %+v, want held and %v next", conv, l, out[0])
+	}
+	// Another owner acknowledges (it delivered before its lease ran out)
+	// but gets no lease and nothing to send.
+	if l := lease(ob.Advance(ctx, conv, out[0].Seq, "B", ttl)); l.Held || l.Next != nil {
+		t.Errorf("Advance(%q, B) while A holds the lease = %+v, want not held", conv, l)
+	}
+	if l := lease(ob.Advance(ctx, conv, out[0].Seq, "A", ttl)); !l.Held || nextSeq(l) != out[1].Seq {
+		t.Fatalf("Advance(%q, %d, A) = %+v, want held and reply %d next", conv, out[0].Seq, l, out[1].Seq)
+	}
+	// A reply committed meanwhile is sent in the same loop.
+	more := mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 1, State: []byte("s"), Replies: []bot.Reply{reply("r4")}})
+	if l := lease(ob.Advance(ctx, conv, out[2].Seq, "A", ttl)); !l.Held || l.Next == nil || !sameOutgoing([]bot.Outgoing{*l.Next}, more) {
+		t.Fatalf("Advance(%q, %d, A) = %+v, want held and %v next", conv, out[2].Seq, l, more[0])
+	}
+	if !mustClaim(t, ob, conv, "A", ttl) || mustClaim(t, ob, conv, "B", ttl) {
+		t.Errorf("Claim(%q) by A and then B while A sends = not A's, want A's alone", conv)
+	}
+	if l := lease(ob.Advance(ctx, conv, more[0].Seq, "A", ttl)); !l.Held || l.Next != nil {
+		t.Fatalf("Advance(%q, %d, A) past the last reply = %+v, want held and nothing next", conv, more[0].Seq, l)
+	}
+	if got := mustPending(t, h.Store, conv, 10); len(got) != 0 {
+		t.Errorf("Pending(%q) = %v after Advance past every reply, want none", conv, got)
+	}
+	if got := mustReady(t, ob, farFuture, 100); slices.Contains(got, conv) {
+		t.Errorf("Ready(…) = %v after Advance past every reply, want %q settled", got, conv)
+	}
+	if got := kinds(h.Keys(conv)); !slices.Equal(got, []KeyKind{KindMeta, KindState}) {
+		t.Errorf("keys of %q after Advance past every reply = %v, want meta and state: the lease released", conv, h.Keys(conv))
+	}
+	if !mustClaim(t, ob, conv, "B", ttl) {
+		t.Errorf("Claim(%q, B) after A settled = not held, want B free to claim", conv)
+	}
+}
+
+// leaseOf returns a function that passes on what Claim or Advance
+// returned, failing t on an error.
+func leaseOf(t *testing.T) func(bot.Lease, error) bot.Lease {
+	return func(l bot.Lease, err error) bot.Lease {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("claiming: %v", err)
+		}
+		return l
 	}
 }
 
 func testClaimExpires(t *testing.T, h Harness) {
 	ob := outboxOf(t, h.Store)
-	const conv = bot.Conv("tg:38:38")
+	const conv, other = bot.Conv("tg:38:38"), bot.Conv("tg:39:39")
+	for _, c := range []bot.Conv{conv, other} {
+		mustCommit(t, h.Store, bot.Commit{Conv: c, State: []byte("s"), Replies: []bot.Reply{reply("r")}})
+	}
 	if h.Advance != nil {
 		const ttl = time.Minute
 		if !mustClaim(t, ob, conv, "A", ttl) {
@@ -352,7 +472,6 @@ func testClaimExpires(t *testing.T, h Harness) {
 		}
 	}
 	// Extending moves the end of the lease, as the key's time to live shows.
-	const other = bot.Conv("tg:39:39")
 	mustClaim(t, ob, other, "A", time.Second)
 	mustClaim(t, ob, other, "A", time.Hour)
 	var leases []Key

@@ -597,8 +597,8 @@ func testErase(t *testing.T, h Harness) {
 	// The dispatcher holds the send lease while it sends the goodbye.
 	ob := outboxOf(t, h.Store)
 	const lease = time.Minute
-	if ok, err := ob.Claim(ctx, conv, "d1", lease); err != nil || !ok {
-		t.Fatalf("Claim(%q, d1) = %v, %v; want true", conv, ok, err)
+	if l, err := ob.Claim(ctx, conv, "d1", lease); err != nil || !l.Held || l.Next == nil || l.Next.Seq != 4 {
+		t.Fatalf("Claim(%q, d1) = %+v, %v; want held, with the goodbye (4) next", conv, l, err)
 	}
 	if got := kinds(withoutLeases(t, conv, h.Keys(conv), lease)); !slices.Equal(got, []KeyKind{KindMeta, KindOutbox}) {
 		t.Errorf("keys of %q after Erase = %v, want only meta and outbox (and a lease)", conv, h.Keys(conv))
@@ -606,29 +606,21 @@ func testErase(t *testing.T, h Harness) {
 	if !slices.Contains(mustReady(t, ob, farFuture, 100), conv) {
 		t.Errorf("Ready(…) after Erase does not list %q, want it: the erasing commit queued a reply", conv)
 	}
-	if err := h.Store.Ack(ctx, conv, 4); err != nil {
-		t.Fatalf("Ack(%q, 4) = %v", conv, err)
-	}
-	if err := ob.Settle(ctx, conv); err != nil {
-		t.Fatalf("Settle(%q) = %v", conv, err)
+	// Sent: the dispatcher advances past it, which settles and releases.
+	if l, err := ob.Advance(ctx, conv, 4, "d1", lease); err != nil || !l.Held || l.Next != nil {
+		t.Fatalf("Advance(%q, 4, d1) = %+v, %v; want held and nothing next", conv, l, err)
 	}
 	if got := mustReady(t, ob, farFuture, 100); slices.Contains(got, conv) || !slices.Contains(got, bystander) {
-		t.Errorf("Ready(…) after Erase, Ack and Settle = %v, want %q and not %q", got, bystander, conv)
+		t.Errorf("Ready(…) after Erase and Advance = %v, want %q and not %q", got, bystander, conv)
 	}
-	keys := withoutLeases(t, conv, h.Keys(conv), lease)
+	keys := h.Keys(conv)
 	if got := kinds(keys); !slices.Equal(got, []KeyKind{KindMeta}) {
-		t.Errorf("keys of %q after Erase, Ack and Settle = %v, want only meta (and a lease)", conv, keys)
+		t.Errorf("keys of %q after Erase and Advance = %v, want only meta", conv, keys)
 	}
 	for _, k := range keys {
 		if k.TTL <= 0 || k.TTL > bot.DedupeTTL {
 			t.Errorf("key %v of %q after Erase: time to live %v, want in (0, %v]", k.Name, conv, k.TTL, bot.DedupeTTL)
 		}
-	}
-	if err := ob.Release(ctx, conv, "d1"); err != nil {
-		t.Fatalf("Release(%q, d1) = %v", conv, err)
-	}
-	if got := kinds(h.Keys(conv)); !slices.Equal(got, []KeyKind{KindMeta}) {
-		t.Errorf("keys of %q after Erase, Ack, Settle and Release = %v, want only meta", conv, h.Keys(conv))
 	}
 
 	if got := mustLoad(t, h.Store, bystander); !sameSnapshot(got, bSnap) {
