@@ -6,6 +6,13 @@
 // The library's own webhook handler and polling loop acknowledge updates
 // before they are handled, so neither is used: delivery guarantees come
 // from this package, the client only makes the HTTP calls.
+//
+// Every button press is answered (answerCallbackQuery) once its update
+// may be acknowledged. The webhook answers it in the body of its 200, the
+// one Bot API call Telegram lets ride on a webhook response, which saves
+// an HTTP request per press; Telegram does not say whether that call
+// worked, but nothing could be done about a failed answer anyway. The
+// poller has no response to carry it, so it makes the call itself.
 package telegram
 
 import (

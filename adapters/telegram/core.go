@@ -47,33 +47,54 @@ func newCore(engine *bot.Engine, client *tgbot.Bot, o options) *core {
 // handle runs one update. A nil error means it may be acknowledged: the
 // turn is committed, or there was nothing to commit. Replies are left in
 // the outbox for the dispatcher.
-func (c *core) handle(ctx context.Context, u *models.Update) error {
+//
+// Telegram wants every button press answered, even one the bot ignores.
+// With respond set the caller answers it on its own response to Telegram
+// (the webhook's 200) and handle returns the callback query id to answer;
+// otherwise handle answers it in the background and returns "". Either
+// way it is answered only once the update may be acknowledged.
+func (c *core) handle(ctx context.Context, u *models.Update, respond bool) (answer string, err error) {
 	ev := Convert(u)
 	switch {
 	case ev.Ignore:
-		if ev.CallbackID != "" {
-			c.chore(func(ctx context.Context) { c.answer(ctx, ev) })
-		}
-		return nil
+		return c.pressed(ev, respond, false), nil
 	case ev.Group:
 		c.group(ev)
-		return nil
+		return "", nil
 	}
 	res, err := c.engine.Handle(ctx, ev.Incoming)
 	if err != nil {
 		c.o.log.Warn("telegram: turn not committed", "conv", ev.Conv, "update_id", ev.UpdateID, "err", err)
-		return err
+		return "", err
 	}
 	if c.o.notify != nil && (res.Duplicate || len(res.Replies) > 0) {
 		c.o.notify(ev.Conv)
 	}
-	if ev.CallbackID != "" {
+	return c.pressed(ev, respond, true), nil
+}
+
+// pressed follows up a button press once its update may be acknowledged:
+// it answers the press, or with respond returns its id for the caller to
+// answer, and with unbutton removes the keyboard it was on. Both calls are
+// best effort, in the background.
+func (c *core) pressed(ev Event, respond, unbutton bool) string {
+	if ev.CallbackID == "" {
+		return ""
+	}
+	if !respond || unbutton {
 		c.chore(func(ctx context.Context) {
-			c.answer(ctx, ev)
-			c.unbutton(ctx, ev)
+			if !respond {
+				c.answer(ctx, ev)
+			}
+			if unbutton {
+				c.unbutton(ctx, ev)
+			}
 		})
 	}
-	return nil
+	if respond {
+		return ev.CallbackID
+	}
+	return ""
 }
 
 // chore runs f in the background (see package chores).
@@ -82,14 +103,16 @@ func (c *core) chore(f func(ctx context.Context)) { c.chores.Go(f) }
 // wait blocks until every chore started so far has finished.
 func (c *core) wait() { c.chores.Wait() }
 
-// answer stops the spinner on the pressed button. Telegram wants every
-// callback query answered, even one the bot ignores; what to say is in the
-// replies the dialog queued.
+// answerParams is answerCallbackQuery's request, without the optional
+// notification: what to say is in the replies the dialog queued.
+type answerParams struct {
+	ID string `json:"callback_query_id"`
+}
+
+// answer stops the spinner on the pressed button, over HTTP: for the
+// poller, which has no response to Telegram to carry it.
 func (c *core) answer(ctx context.Context, ev Event) {
-	err := c.api.call(ctx, "answerCallbackQuery", struct {
-		ID string `json:"callback_query_id"`
-	}{ev.CallbackID}, nil)
-	if err != nil {
+	if err := c.api.call(ctx, "answerCallbackQuery", answerParams{ev.CallbackID}, nil); err != nil {
 		c.o.log.Info("telegram: callback not answered", "conv", ev.Conv, "update_id", ev.UpdateID, "err", wrapErr("answerCallbackQuery", err))
 	}
 }

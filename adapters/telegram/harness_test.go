@@ -109,6 +109,7 @@ type harness struct {
 
 	mu       sync.Mutex
 	notified []bot.Conv
+	answers  []string // callback query ids answered on the webhook's responses
 	nextID   int64
 }
 
@@ -150,6 +151,15 @@ func (h *harness) id() int64 {
 // status, once the webhook's background calls are done.
 func (h *harness) request(method string, body []byte, secret string) int {
 	h.t.Helper()
+	return h.respond(method, body, secret).Code
+}
+
+// respond sends body to the webhook as Telegram would and returns the
+// status (Code) and the Bot API call riding on the response, once the
+// webhook's background calls are done. It keeps the button presses a 200
+// answers, for answered.
+func (h *harness) respond(method string, body []byte, secret string) tgtest.Call {
+	h.t.Helper()
 	r := httptest.NewRequest(method, "/telegram", bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
 	if secret != "" {
@@ -158,19 +168,43 @@ func (h *harness) request(method string, body []byte, secret string) int {
 	w := httptest.NewRecorder()
 	h.hook.ServeHTTP(w, r)
 	h.hook.Wait()
-	return w.Code
+	call, err := tgtest.WebhookCall(w.Result())
+	if err != nil {
+		h.t.Errorf("ServeHTTP: %v", err)
+	}
+	switch {
+	case call.Method == "":
+	case call.Code == http.StatusOK && call.Method == "answerCallbackQuery":
+		h.mu.Lock()
+		h.answers = append(h.answers, call.Params["callback_query_id"])
+		h.mu.Unlock()
+	default:
+		h.t.Errorf("ServeHTTP = %d with %s(%v), want only answerCallbackQuery, only on a 200", call.Code, call.Method, call.Params)
+	}
+	return call
 }
 
-// post delivers u and wants 200.
-func (h *harness) post(u models.Update) {
+// post delivers u, wants 200, and returns the call riding on the
+// response: see respond.
+func (h *harness) post(u models.Update) tgtest.Call {
 	h.t.Helper()
 	body, err := json.Marshal(u)
 	if err != nil {
 		h.t.Fatalf("json.Marshal(update): %v", err)
 	}
-	if code := h.request(http.MethodPost, body, testSecret); code != http.StatusOK {
-		h.t.Fatalf("ServeHTTP(update %d) = %d, want %d", u.ID, code, http.StatusOK)
+	call := h.respond(http.MethodPost, body, testSecret)
+	if call.Code != http.StatusOK {
+		h.t.Fatalf("ServeHTTP(update %d) = %d, want %d", u.ID, call.Code, http.StatusOK)
 	}
+	return call
+}
+
+// answered returns the callback query ids the webhook answered on its
+// 200s so far, in order.
+func (h *harness) answered() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.answers...)
 }
 
 // drain does what the dispatcher will: sends conv's outbox, in order,

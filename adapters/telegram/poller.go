@@ -35,7 +35,8 @@ const maxResponse = 64 << 20
 // Poller receives updates by long polling, for a single instance. It
 // moves the offset past an update only once its turn is committed, so a
 // crash re-delivers what was not committed (I1) and the Engine's
-// watermark drops what was (I2).
+// watermark drops what was (I2). With no response to Telegram for an
+// answer to ride on, it answers button presses with a call of their own.
 type Poller struct {
 	core  *core
 	token string
@@ -92,7 +93,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			// The update in hand is finished even during shutdown: a turn
 			// cut short would only be redone on the next start.
 			hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout)
-			err := p.core.handle(hctx, &updates[i])
+			_, err := p.core.handle(hctx, &updates[i], false)
 			cancel()
 			if err != nil {
 				// Not committed: leave the offset at this update, so the

@@ -200,10 +200,13 @@ func TestWebhookSeed003(t *testing.T) {
 			}
 		}
 	}
-	// Every press was answered, and its message lost its keyboard.
-	answers := h.api.Calls("answerCallbackQuery")
-	if len(answers) != len(pressed) {
-		t.Errorf("answerCallbackQuery called %d times, want %d (one per press)", len(answers), len(pressed))
+	// Every press was answered on its webhook response, none over HTTP,
+	// and its message lost its keyboard.
+	if answers := h.answered(); len(answers) != len(pressed) {
+		t.Errorf("webhook answered %d presses, want %d (one per press)", len(answers), len(pressed))
+	}
+	if answers := h.api.Calls("answerCallbackQuery"); len(answers) != 0 {
+		t.Errorf("answerCallbackQuery called %d times over HTTP, want 0 (answered on the webhook response)", len(answers))
 	}
 	edited := map[int64]bool{}
 	for _, c := range h.api.Calls("editMessageReplyMarkup") {
@@ -261,8 +264,8 @@ func TestWebhookStaleAndForgedButtons(t *testing.T) {
 	}
 	for _, tt := range tests {
 		before := len(h.api.Sent(user))
-		answers := len(h.api.Calls("answerCallbackQuery"))
-		h.post(tgtest.PressUpdate(h.id(), user, screen, tt.data))
+		u := tgtest.PressUpdate(h.id(), user, screen, tt.data)
+		answer := h.post(u)
 		h.drain(conv)
 		sent := h.api.Sent(user)
 		if len(sent) == before {
@@ -270,9 +273,12 @@ func TestWebhookStaleAndForgedButtons(t *testing.T) {
 		} else if got, want := sent[before].Text, h.msg("expired"); got != want {
 			t.Errorf("%s button: replied %q, want %q", tt.name, got, want)
 		}
-		if got := len(h.api.Calls("answerCallbackQuery")); got != answers+1 {
-			t.Errorf("%s button: answerCallbackQuery called %d times, want %d", tt.name, got-answers, 1)
+		if answer.Method != "answerCallbackQuery" || answer.Params["callback_query_id"] != u.CallbackQuery.ID {
+			t.Errorf("%s button: webhook answered %q %v, want answerCallbackQuery for %s", tt.name, answer.Method, answer.Params, u.CallbackQuery.ID)
 		}
+	}
+	if got := h.api.Calls("answerCallbackQuery"); len(got) != 0 {
+		t.Errorf("answerCallbackQuery called %d times over HTTP, want 0 (answered on the webhook response)", len(got))
 	}
 }
 
@@ -392,12 +398,73 @@ func TestWebhookCallbackOutsidePrivateChat(t *testing.T) {
 	h := newHarness(t)
 	u := tgtest.PressUpdate(h.id(), 77, tgtest.Message{ID: 5, ChatID: -300}, "1:clear")
 	u.CallbackQuery.Message.Message.Chat.Type = models.ChatTypeSupergroup
-	h.post(u)
+	answer := h.post(u)
 	if v := h.version(ConvKey(-300, 77)); v != 0 {
 		t.Errorf("press in a group: stored version = %d, want 0", v)
 	}
-	if got := h.api.Calls("answerCallbackQuery"); len(got) != 1 || got[0].Params["callback_query_id"] != u.CallbackQuery.ID {
-		t.Errorf("press in a group: answerCallbackQuery calls %v, want one for %s", got, u.CallbackQuery.ID)
+	if answer.Method != "answerCallbackQuery" || answer.Params["callback_query_id"] != u.CallbackQuery.ID {
+		t.Errorf("press in a group: webhook answered %q %v, want answerCallbackQuery for %s", answer.Method, answer.Params, u.CallbackQuery.ID)
+	}
+	if got := h.api.Calls(""); len(got) != 0 {
+		t.Errorf("press in a group: Bot API calls %v, want none (answered on the webhook response)", got)
+	}
+}
+
+// TestWebhookAnswersOnResponse: a button press is answered in the body of
+// the webhook's 200, not with a call of its own; a press not committed
+// gets no answer until Telegram delivers it again; a duplicate is answered
+// again, which does no harm.
+func TestWebhookAnswersOnResponse(t *testing.T) {
+	const user = 50
+	conv := ConvKey(user, user)
+	h := newHarness(t)
+	h.say(user, "/start")
+	screen := last(h.api.Sent(user))
+	none, ok := screen.Button("None of these")
+	if !ok {
+		t.Fatalf("after /start the last message is %q, want the safety check", screen.Text)
+	}
+	u := tgtest.PressUpdate(h.id(), user, screen, none.CallbackData)
+	body, err := json.Marshal(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.store.failNext(1)
+	tests := []struct {
+		delivery string
+		code     int
+		answered bool
+	}{
+		{"store down", http.StatusServiceUnavailable, false},
+		{"retried", http.StatusOK, true},
+		{"duplicate", http.StatusOK, true},
+	}
+	for _, tt := range tests {
+		got := h.respond(http.MethodPost, body, testSecret)
+		if got.Code != tt.code {
+			t.Fatalf("ServeHTTP(press, %s) = %d, want %d", tt.delivery, got.Code, tt.code)
+		}
+		switch {
+		case !tt.answered && got.Method != "":
+			t.Errorf("ServeHTTP(press, %s) = %d with %s(%v), want no call", tt.delivery, got.Code, got.Method, got.Params)
+		case tt.answered && (got.Method != "answerCallbackQuery" || len(got.Params) != 1 || got.Params["callback_query_id"] != u.CallbackQuery.ID):
+			t.Errorf("ServeHTTP(press, %s) = %d with %q %v, want answerCallbackQuery(callback_query_id: %s)", tt.delivery, got.Code, got.Method, got.Params, u.CallbackQuery.ID)
+		}
+	}
+	h.drain(conv)
+	if v := h.version(conv); v != 2 {
+		t.Errorf("after /start and one press delivered three times: stored version = %d, want 2", v)
+	}
+	if got := h.api.Calls("answerCallbackQuery"); len(got) != 0 {
+		t.Errorf("answerCallbackQuery called %d times over HTTP, want 0 (answered on the webhook response)", len(got))
+	}
+	// The keyboard still goes with a call of its own.
+	edits := h.api.Calls("editMessageReplyMarkup")
+	if len(edits) == 0 || edits[0].Int("message_id") != int64(screen.ID) || len(edits[0].Keyboard()) != 0 {
+		t.Errorf("editMessageReplyMarkup calls %v, want the keyboard of message %d removed", edits, screen.ID)
+	}
+	if kb := h.api.Sent(user)[1].Keyboard; len(kb) != 0 {
+		t.Errorf("pressed message %d kept its keyboard %v", screen.ID, kb)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf16"
@@ -22,9 +23,10 @@ import (
 // unnoticed (the token, empty or over-long text, button data over 64
 // bytes, an unknown chat) and hands every message to the chat's receiver
 // as it arrives, so a simulated person sees her replies as she would in
-// Telegram. It is not tgtest: that one records every call for a test to
-// inspect, which at tens of thousands of calls a second would be the
-// bottleneck.
+// Telegram. It also takes the call serve makes on a webhook response (see
+// answeredInResponse). It is not tgtest: that one records every call for
+// a test to inspect, which at tens of thousands of calls a second would
+// be the bottleneck.
 type benchAPI struct {
 	// URL is the base URL to give serve as TELEGRAM_API_URL.
 	URL string
@@ -36,9 +38,13 @@ type benchAPI struct {
 	nextID  atomic.Int64
 	started time.Time
 
+	// keyboards holds the messages that still show a keyboard: message
+	// id → chat.
+	keyboards sync.Map
+
 	sent     atomic.Int64 // sendMessage calls answered ok
-	answered atomic.Int64 // answerCallbackQuery calls
-	edited   atomic.Int64 // editMessageReplyMarkup calls
+	answered atomic.Int64 // button presses answered, each once
+	edited   atomic.Int64 // keyboards removed by editMessageReplyMarkup
 	setup    atomic.Int64 // getMe, setMyCommands, setWebhook, deleteWebhook
 	refused  atomic.Int64 // calls answered with an error
 }
@@ -134,11 +140,17 @@ func (a *benchAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.answered.Add(1)
 		a.write(w, okTrue)
 	case "editMessageReplyMarkup":
-		// The keyboards are not kept: she only ever presses the newest.
 		chat, _ := strconv.ParseInt(p["chat_id"], 10, 64)
 		id, _ := strconv.Atoi(p["message_id"])
 		if chat == 0 || id <= 0 {
 			a.fail(w, http.StatusBadRequest, "Bad Request: message to edit not found")
+			return
+		}
+		if !a.keyboards.CompareAndDelete(id, chat) {
+			// serve removes the keyboard again for a press delivered
+			// twice: Telegram answers that nothing changed, and serve
+			// expects it, so it is not counted refused.
+			a.answerError(w, http.StatusBadRequest, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
 			return
 		}
 		a.edited.Add(1)
@@ -188,7 +200,13 @@ func (a *benchAPI) sendMessage(w http.ResponseWriter, p map[string]string) {
 		}
 	}
 	m.ID = int(a.nextID.Add(1))
+	if len(m.Buttons) > 0 {
+		// Before she sees it: she may press at once, and the keyboard's
+		// removal may arrive before this call is answered.
+		a.keyboards.Store(m.ID, chat)
+	}
 	if !a.deliver(chat, m) {
+		a.keyboards.Delete(m.ID)
 		a.fail(w, http.StatusBadRequest, "Bad Request: chat not found")
 		return
 	}
@@ -215,8 +233,37 @@ func (a *benchAPI) write(w http.ResponseWriter, body []byte) {
 	w.Write(body)
 }
 
+// answeredInResponse does what Telegram does with the body of a webhook's
+// 200: it may carry one Bot API call, which serve uses to answer a button
+// press. An answerCallbackQuery with a query id counts as a press
+// answered, unless repeat: a press delivered again is answered again,
+// harmlessly, but it is still one press. Any other body is refused, as
+// Telegram would refuse it (without serve ever knowing).
+func (a *benchAPI) answeredInResponse(contentType string, body []byte, repeat bool) {
+	if len(body) == 0 {
+		return
+	}
+	var call struct {
+		Method string `json:"method"`
+		ID     string `json:"callback_query_id"`
+	}
+	ct, _, _ := mime.ParseMediaType(contentType)
+	switch {
+	case ct != "application/json", json.Unmarshal(body, &call) != nil, call.Method != "answerCallbackQuery", call.ID == "":
+		a.refused.Add(1)
+	case !repeat:
+		a.answered.Add(1)
+	}
+}
+
+// fail answers a call the fake refuses, counted as an error.
 func (a *benchAPI) fail(w http.ResponseWriter, code int, desc string) {
 	a.refused.Add(1)
+	a.answerError(w, code, desc)
+}
+
+// answerError answers with a Bot API error.
+func (a *benchAPI) answerError(w http.ResponseWriter, code int, desc string) {
 	body, _ := json.Marshal(map[string]any{"ok": false, "error_code": code, "description": desc})
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)

@@ -77,9 +77,16 @@ func post(t *testing.T, base, secretToken string, u models.Update) int {
 
 // postWith delivers u to the webhook as Telegram does.
 func postWith(base, secretToken string, u any) (int, error) {
+	call, err := postCall(base, secretToken, u)
+	return call.Code, err
+}
+
+// postCall delivers u to the webhook as Telegram does and returns the
+// status (Code) and the Bot API call riding on the response, if any.
+func postCall(base, secretToken string, u any) (tgtest.Call, error) {
 	body, err := json.Marshal(u)
 	if err != nil {
-		return 0, err
+		return tgtest.Call{}, err
 	}
 	req, _ := http.NewRequest(http.MethodPost, base+"/telegram", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -88,10 +95,10 @@ func postWith(base, secretToken string, u any) (int, error) {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, err
+		return tgtest.Call{}, err
 	}
-	resp.Body.Close()
-	return resp.StatusCode, nil
+	defer resp.Body.Close()
+	return tgtest.WebhookCall(resp)
 }
 
 // lastWithButtons is the newest message chat received that has buttons.
@@ -132,18 +139,26 @@ func TestServeWebhook(t *testing.T) {
 	if !ok {
 		t.Fatalf("the safety check has no 'None of these': %+v", screen.Buttons())
 	}
-	if code := post(t, base, secret, tgtest.PressUpdate(3, user, screen, none.CallbackData)); code != http.StatusOK {
-		t.Fatalf("POST press = %d, want 200", code)
+	// The second time is Telegram retrying: answered 200, applied once.
+	// The press is answered on the response both times.
+	press := tgtest.PressUpdate(3, user, screen, none.CallbackData)
+	for _, delivery := range []string{"press", "press again"} {
+		got, err := postCall(base, secret, press)
+		if err != nil {
+			t.Fatalf("POST %s: %v", delivery, err)
+		}
+		if got.Code != http.StatusOK || got.Method != "answerCallbackQuery" || got.Params["callback_query_id"] != press.CallbackQuery.ID {
+			t.Fatalf("POST %s = %d with %q %v, want 200 with answerCallbackQuery for %s", delivery, got.Code, got.Method, got.Params, press.CallbackQuery.ID)
+		}
 	}
-	// The same update again (Telegram retrying): answered 200, applied once.
-	if code := post(t, base, secret, tgtest.PressUpdate(3, user, screen, none.CallbackData)); code != http.StatusOK {
-		t.Fatalf("POST press again = %d, want 200", code)
-	}
-	api.WaitCalls(t, "answerCallbackQuery", 1)
+	api.WaitCalls(t, "editMessageReplyMarkup", 1)
 	calls := api.WaitCalls(t, "sendMessage", 4)
 	time.Sleep(100 * time.Millisecond) // room for a wrong extra send
 	if n := len(api.Calls("sendMessage")); n != len(calls) {
 		t.Errorf("the repeated update sent %d more messages", n-len(calls))
+	}
+	if n := len(api.Calls("answerCallbackQuery")); n != 0 {
+		t.Errorf("answerCallbackQuery called %d times over HTTP, want 0 (answered on the webhook response)", n)
 	}
 	method := lastWithButtons(t, api, user)
 	if _, ok := method.Button("Pump"); !ok {

@@ -8,6 +8,9 @@
 //	api := tgtest.New(t)
 //	client := api.Client(t) // or telegram.NewClient(api.Token, api.URL, nil)
 //
+// WebhookCall reads the one call a webhook may make on its response, as
+// Telegram does.
+//
 // It checks what the real API checks where a test depends on it: the
 // token, empty or over-long text, callback data over 64 bytes, editing a
 // message that does not exist or whose keyboard would not change.
@@ -485,6 +488,38 @@ func write(w http.ResponseWriter, resp response) {
 		w.WriteHeader(resp.ErrorCode)
 	}
 	_ = json.NewEncoder(w).Encode(resp)
+}
+
+// WebhookCall returns the Bot API call riding on a webhook's response,
+// read as Telegram reads it: Method, Params as for a call to the fake,
+// and Code the response's status. Telegram acts only on the call of a 200
+// and never says how it went. An empty body carries no call (Method ""),
+// nor does an error page on a status other than 200; a 200's body that is
+// not a call is an error.
+func WebhookCall(resp *http.Response) (Call, error) {
+	c := Call{Code: resp.StatusCode}
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return c, err
+	}
+	if len(body) == 0 {
+		return c, nil
+	}
+	r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+	r.Header.Set("Content-Type", resp.Header.Get("Content-Type"))
+	p, err := decode(r)
+	switch {
+	case err == nil && p["method"] != "":
+		c.Method = p["method"]
+		delete(p, "method")
+		c.Params = p
+		return c, nil
+	case resp.StatusCode != http.StatusOK:
+		return c, nil
+	case err != nil:
+		return c, fmt.Errorf("webhook response: %v", err)
+	}
+	return c, fmt.Errorf("webhook response %.100q names no method", body)
 }
 
 // TextUpdate is a private text message (or command) from user, in the
