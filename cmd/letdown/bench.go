@@ -51,11 +51,17 @@ limits. So N people offer at most about N turns a second.
 
 It stops by itself after --duration (or --turns), gives every person up
 to 10 seconds more to get her last replies, and shuts serve down
-gracefully. Traffic stays on
-loopback, apart from --redis.
+gracefully. Traffic stays on loopback, apart from --redis.
 
-Figures: turns are webhook POSTs answered 200, not counting the deliberate
-repeats; ack latency is from sending a POST to its 200; replies are
+The first --warmup of --duration is not measured: all the people arrive
+in its first second, each working out what the bot should answer her,
+while serve's connection pools fill. Its turns and ack latency are printed
+apart; everything in it is still checked for errors and duplicates.
+
+Figures: turns are webhook POSTs answered 200 after the warm-up, not
+counting the deliberate repeats, over the seconds from the end of the
+warm-up to the last 200; ack latency is from sending a POST to its 200;
+the progress line also gives the ack p99 of its own second; replies are
 sendMessage calls the fake accepted; a duplicate is a message a chat
 received twice; errors are non-200 answers, transport errors, Bot API calls
 the fake refused, replies that never came and replies nobody expected.
@@ -77,6 +83,7 @@ replies queued there by a live bot to the fake API.
 type benchConfig struct {
 	People      int
 	Duration    time.Duration
+	Warmup      time.Duration
 	Turns       int64
 	Concurrency int
 	Rate        float64
@@ -105,6 +112,7 @@ func runBench(ctx context.Context, args []string, _ func(string) string, stdout,
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.IntVar(&c.People, "people", 10000, "simulated people, each in her own chat")
 	fs.DurationVar(&c.Duration, "duration", 15*time.Second, "how long new turns are started; the run ends a few seconds later")
+	fs.DurationVar(&c.Warmup, "warmup", 3*time.Second, "the first part of --duration, not measured: people arrive, pools fill (its figures are printed apart)")
 	fs.Int64Var(&c.Turns, "turns", 0, "stop after this many turns (0: no limit but --duration)")
 	fs.IntVar(&c.Concurrency, "concurrency", 64, "webhook requests in flight at most (HTTP connections)")
 	fs.Float64Var(&c.Rate, "rate", 0, "offer at most this many turns a second in all, e.g. half the capacity to see latency there (0: as fast as the people go)")
@@ -126,6 +134,8 @@ func runBench(ctx context.Context, args []string, _ func(string) string, stdout,
 		return errors.New("bench: --people must be at least 1")
 	case c.Duration <= 0:
 		return errors.New("bench: --duration must be positive")
+	case c.Warmup < 0 || c.Warmup >= c.Duration:
+		return errors.New("bench: --warmup must be at least 0 and shorter than --duration")
 	case c.Turns < 0:
 		return errors.New("bench: --turns must not be negative")
 	case c.Concurrency < 1:
@@ -163,6 +173,8 @@ type benchResult struct {
 	turns          int64
 	redeliveries   int64
 	ack, reply     *histogram
+	warmTurns      int64
+	warmAck        *histogram
 	api            apiStats
 	redisBytes     int64 // per conversation; 0 for memory
 	redisMethod    string
@@ -207,6 +219,10 @@ func (r *benchResult) print(w io.Writer, c benchConfig) {
 		ms(r.ack.quantile(0.5)), ms(r.ack.quantile(0.9)), ms(r.ack.quantile(0.99)), ms(r.ack.max()))
 	fmt.Fprintf(w, "  replies     %d delivered; p50 %.1f ms  p99 %.1f ms from POST to her last reply of the turn\n",
 		f.Replies, ms(r.reply.quantile(0.5)), ms(r.reply.quantile(0.99)))
+	if c.Warmup > 0 {
+		fmt.Fprintf(w, "  warm-up     %d turns in the first %s, not counted above: ack p50 %.2f ms  p99 %.2f ms\n",
+			r.warmTurns, c.Warmup, ms(r.warmAck.quantile(0.5)), ms(r.warmAck.quantile(0.99)))
+	}
 	fmt.Fprintf(w, "  buttons     %d presses answered, %d keyboards removed\n", r.api.Answered, r.api.Edited)
 	fmt.Fprintf(w, "  duplicates  %d\n", f.Duplicates)
 	fmt.Fprintf(w, "  errors      %d (webhook non-200 %d, transport %d, Bot API calls refused %d, unexpected replies %d, replies missing %d)\n",
@@ -244,16 +260,20 @@ type bench struct {
 	hook    string
 	secret  string
 	client  *http.Client
+	api     *benchAPI // takes the calls riding on the webhook's responses
 	slots   chan struct{}
 	limiter *rate.Limiter
 
 	updateID atomic.Int64
 	taken    atomic.Int64 // turns begun, for --turns
 	started  time.Time
+	measured time.Time    // the end of the warm-up
 	lastAck  atomic.Int64 // UnixNano of the last 200
 
 	turns, redeliveries, rejected, transport, stalled atomic.Int64
 	ack, reply                                        histogram
+	warmTurns                                         atomic.Int64
+	warmAck                                           histogram
 }
 
 func runBenchWith(ctx context.Context, c benchConfig, human, logs io.Writer) (*benchResult, error) {
@@ -293,6 +313,7 @@ func runBenchWith(ctx context.Context, c benchConfig, human, logs io.Writer) (*b
 		return nil, fmt.Errorf("bench: fake Bot API: %w", err)
 	}
 	defer api.Close()
+	b.api = api
 
 	var rdb redis.UniversalClient
 	var usedBefore int64
@@ -373,6 +394,7 @@ func runBenchWith(ctx context.Context, c benchConfig, human, logs io.Writer) (*b
 	progressDone := make(chan struct{})
 	progressStopped := make(chan struct{})
 	b.started = time.Now()
+	b.measured = b.started.Add(c.Warmup)
 	go func() {
 		defer close(progressStopped)
 		b.progress(human, api, progressDone)
@@ -413,6 +435,8 @@ func runBenchWith(ctx context.Context, c benchConfig, human, logs io.Writer) (*b
 	res := &benchResult{
 		people:        c.People,
 		turns:         b.turns.Load(),
+		warmTurns:     b.warmTurns.Load(),
+		warmAck:       &b.warmAck,
 		redeliveries:  b.redeliveries.Load(),
 		ack:           &b.ack,
 		reply:         &b.reply,
@@ -423,7 +447,7 @@ func runBenchWith(ctx context.Context, c benchConfig, human, logs io.Writer) (*b
 		serveWarnings: warnings.Load(),
 	}
 	if last := b.lastAck.Load(); last > 0 {
-		res.seconds = time.Unix(0, last).Sub(b.started).Seconds()
+		res.seconds = max(0, time.Unix(0, last).Sub(b.measured).Seconds())
 	}
 	for _, p := range b.people {
 		p.mu.Lock()
@@ -515,7 +539,9 @@ func (b *bench) talk(ctx, traffic, settle context.Context, p *benchPerson) {
 			}
 			return
 		}
-		b.reply.record(time.Since(start))
+		if !start.Before(b.measured) {
+			b.reply.record(time.Since(start))
+		}
 	}
 }
 
@@ -543,7 +569,7 @@ func (b *bench) pace(traffic context.Context, p *benchPerson, k int) bool {
 // few times at most.
 func (b *bench) deliver(ctx context.Context, body []byte) bool {
 	for attempt := range 3 {
-		code, took, err := b.post(ctx, body)
+		code, took, err := b.post(ctx, body, false)
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return false
@@ -552,9 +578,14 @@ func (b *bench) deliver(ctx context.Context, body []byte) bool {
 		case code != http.StatusOK:
 			b.rejected.Add(1)
 		default:
+			now := time.Now().UnixNano()
+			if time.Unix(0, now).Add(-took).Before(b.measured) {
+				b.warmTurns.Add(1)
+				b.warmAck.record(took)
+				return true
+			}
 			b.turns.Add(1)
 			b.ack.record(took)
-			now := time.Now().UnixNano()
 			for {
 				last := b.lastAck.Load()
 				if now <= last || b.lastAck.CompareAndSwap(last, now) {
@@ -571,9 +602,10 @@ func (b *bench) deliver(ctx context.Context, body []byte) bool {
 }
 
 // redeliver posts an update that was already answered 200 once more: it
-// must be answered 200 again and change nothing.
+// must be answered 200 again and change nothing (a press is answered
+// again, but not counted again).
 func (b *bench) redeliver(ctx context.Context, body []byte) {
-	code, _, err := b.post(ctx, body)
+	code, _, err := b.post(ctx, body, true)
 	switch {
 	case err != nil && ctx.Err() != nil:
 	case err != nil:
@@ -586,8 +618,11 @@ func (b *bench) redeliver(ctx context.Context, body []byte) {
 }
 
 // post sends one update to the webhook and returns its status and how
-// long the answer took, not counting the wait for a free connection.
-func (b *bench) post(ctx context.Context, body []byte) (int, time.Duration, error) {
+// long the answer took, not counting the wait for a free connection. As
+// Telegram does, it makes the Bot API call a 200 carries, if any: serve
+// answers button presses that way; repeat says the update was answered
+// 200 before.
+func (b *bench) post(ctx context.Context, body []byte, repeat bool) (int, time.Duration, error) {
 	select {
 	case b.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -605,9 +640,13 @@ func (b *bench) post(ctx context.Context, body []byte) (int, time.Duration, erro
 	if err != nil {
 		return 0, 0, err
 	}
-	_, err = io.Copy(io.Discard, resp.Body)
+	reply, err := io.ReadAll(io.LimitReader(resp.Body, maxParam))
 	resp.Body.Close()
-	return resp.StatusCode, time.Since(start), err
+	took := time.Since(start)
+	if err == nil && resp.StatusCode == http.StatusOK {
+		b.api.answeredInResponse(resp.Header.Get("Content-Type"), reply, repeat)
+	}
+	return resp.StatusCode, took, err
 }
 
 // progress prints a line a second until done is closed.
@@ -621,7 +660,7 @@ func (b *bench) progress(w io.Writer, api *benchAPI, done <-chan struct{}) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	var lastTurns int64
-	lastAt := b.started
+	lastAt, lastAck := b.started, b.ack.snapshot()
 	for {
 		select {
 		case <-done:
@@ -630,12 +669,12 @@ func (b *bench) progress(w io.Writer, api *benchAPI, done <-chan struct{}) {
 			}
 			return
 		case now := <-tick.C:
-			turns := b.turns.Load()
+			turns, acks := b.turns.Load(), b.ack.snapshot()
 			rate := float64(turns-lastTurns) / now.Sub(lastAt).Seconds()
-			lastTurns, lastAt = turns, now
-			line := fmt.Sprintf("%4.0fs  %d turns  %.0f/s  ack p99 %.2f ms  replies %d  errors %d",
-				now.Sub(b.started).Seconds(), turns, rate, ms(b.ack.quantile(0.99)), api.sent.Load(),
-				b.rejected.Load()+b.transport.Load()+api.refused.Load())
+			line := fmt.Sprintf("%4.0fs  %d turns  %.0f/s  ack p99 %.2f ms (this second %.2f ms)  replies %d  errors %d",
+				now.Sub(b.started).Seconds(), turns, rate, ms(b.ack.quantile(0.99)), ms(acks.since(lastAck).quantile(0.99)),
+				api.sent.Load(), b.rejected.Load()+b.transport.Load()+api.refused.Load())
+			lastTurns, lastAt, lastAck = turns, now, acks
 			if tty {
 				fmt.Fprint(w, "\r\x1b[K"+line)
 			} else {
@@ -1074,21 +1113,50 @@ func (h *histogram) record(d time.Duration) {
 // quantile returns the duration q of the records are at or below, to
 // within a bucket (its middle).
 func (h *histogram) quantile(q float64) time.Duration {
-	n := h.n.Load()
+	c := h.snapshot()
+	return min(c.quantile(q), h.max())
+}
+
+// histCounts is a copy of a histogram's buckets at one moment; the
+// difference of two is what was recorded between them.
+type histCounts [histBuckets]int64
+
+func (h *histogram) snapshot() *histCounts {
+	var c histCounts
+	for i := range h.counts {
+		c[i] = h.counts[i].Load()
+	}
+	return &c
+}
+
+// since returns what was recorded after earlier.
+func (c *histCounts) since(earlier *histCounts) *histCounts {
+	var d histCounts
+	for i := range c {
+		d[i] = c[i] - earlier[i]
+	}
+	return &d
+}
+
+// quantile returns the duration q of the records are at or below, to
+// within a bucket (its middle); 0 when there are none.
+func (c *histCounts) quantile(q float64) time.Duration {
+	var n int64
+	for _, k := range c {
+		n += k
+	}
 	if n == 0 {
 		return 0
 	}
-	rank := int64(math.Ceil(q * float64(n)))
+	rank := max(int64(math.Ceil(q*float64(n))), 1)
 	var seen int64
-	for i := range h.counts {
-		seen += h.counts[i].Load()
-		if seen >= max(rank, 1) {
+	for i, k := range c {
+		if seen += k; seen >= rank {
 			low := histLow(i)
-			width := histLow(i+1) - low
-			return time.Duration(min(low+width/2, h.top.Load())) * time.Microsecond
+			return time.Duration(low+(histLow(i+1)-low)/2) * time.Microsecond
 		}
 	}
-	return h.max()
+	panic("unreachable: the counts add up to n")
 }
 
 func (h *histogram) max() time.Duration { return time.Duration(h.top.Load()) * time.Microsecond }

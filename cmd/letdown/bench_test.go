@@ -53,7 +53,7 @@ func benchJSON(t *testing.T, args ...string) map[string]float64 {
 }
 
 func TestBenchMemory(t *testing.T) {
-	got := benchJSON(t, "--json", "--people", "20", "--duration", "2s")
+	got := benchJSON(t, "--json", "--people", "20", "--duration", "2s", "--warmup", "0")
 	if got["redis_bytes_per_conversation"] != 0 {
 		t.Errorf("redis_bytes_per_conversation = %v without Redis, want 0", got["redis_bytes_per_conversation"])
 	}
@@ -64,7 +64,7 @@ func TestBenchRedis(t *testing.T) {
 	if url == "" {
 		t.Skip("REDIS_URL is not set")
 	}
-	got := benchJSON(t, "--json", "--people", "20", "--duration", "2s", "--redis", url)
+	got := benchJSON(t, "--json", "--people", "20", "--duration", "2s", "--warmup", "0", "--redis", url)
 	if got["redis_bytes_per_conversation"] <= 0 {
 		t.Errorf("redis_bytes_per_conversation = %v, want the state's size", got["redis_bytes_per_conversation"])
 	}
@@ -88,7 +88,7 @@ func TestBenchRedelivers(t *testing.T) {
 func TestBenchHumanSummary(t *testing.T) {
 	var out, errOut bytes.Buffer
 	start := time.Now()
-	err := runBench(context.Background(), []string{"--people", "10", "--turns", "10"}, func(string) string { return "" }, &out, &errOut)
+	err := runBench(context.Background(), []string{"--people", "10", "--turns", "10", "--warmup", "0"}, func(string) string { return "" }, &out, &errOut)
 	if err != nil {
 		t.Fatalf("bench = %v\n%s", err, errOut.String())
 	}
@@ -102,8 +102,24 @@ func TestBenchHumanSummary(t *testing.T) {
 	}
 }
 
+// TestBenchWarmup: turns in the warm-up are counted apart, not in the
+// figures. People arrive within the first second, so with a warm-up of
+// several seconds a run of one turn each is all warm-up.
+func TestBenchWarmup(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := runBench(context.Background(), []string{"--people", "10", "--turns", "10", "--duration", "20s", "--warmup", "15s"}, func(string) string { return "" }, &out, &errOut)
+	if err != nil {
+		t.Fatalf("bench = %v\n%s", err, errOut.String())
+	}
+	for _, want := range []string{"turns       0 in", "warm-up     10 turns in the first 15s", "errors      0"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
 func TestBenchFlags(t *testing.T) {
-	for _, args := range [][]string{{"--people", "0"}, {"--duration", "-1s"}, {"--redeliver", "2"}, {"extra"}, {"--nope"}} {
+	for _, args := range [][]string{{"--people", "0"}, {"--duration", "-1s"}, {"--redeliver", "2"}, {"--warmup", "-1s"}, {"--duration", "2s", "--warmup", "2s"}, {"extra"}, {"--nope"}} {
 		var out, errOut bytes.Buffer
 		if err := runBench(context.Background(), args, func(string) string { return "" }, &out, &errOut); err == nil {
 			t.Errorf("bench %q = nil error", args)
