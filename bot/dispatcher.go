@@ -314,7 +314,13 @@ func (d *Dispatcher) send(ctx context.Context, conv Conv) {
 	}()
 	for l.Held && l.Next != nil {
 		o := *l.Next
-		if err := d.wait(ctx, conv); err != nil {
+		later, err := d.wait(ctx, conv)
+		if err != nil {
+			return
+		}
+		if later > 0 {
+			// Ahead of her pace: free the worker, come back when due.
+			time.AfterFunc(later, func() { d.enqueue(d.urgent, conv) })
 			return
 		}
 		// Renew a lease that pacing or a platform's pause has aged, right
@@ -426,9 +432,16 @@ func (d *Dispatcher) deliver(ctx context.Context, o Outgoing) sendResult {
 	}
 }
 
+// holdLimit is the longest a worker waits for one conversation's pace.
+// A longer wait sends the conversation back to the queue for when it is
+// due, so a chat ahead of its pace (someone typing fast, a group) does
+// not hold a worker the others need.
+const holdLimit = 100 * time.Millisecond
+
 // wait blocks until this conversation, the platform and any pause allow one
-// more message.
-func (d *Dispatcher) wait(ctx context.Context, conv Conv) error {
+// more message. When her pace would make it wait longer than holdLimit,
+// it waits for nothing and returns how long until her next message may go.
+func (d *Dispatcher) wait(ctx context.Context, conv Conv) (later time.Duration, err error) {
 	for {
 		d.mu.Lock()
 		until := d.paused
@@ -438,13 +451,22 @@ func (d *Dispatcher) wait(ctx context.Context, conv Conv) error {
 			break
 		}
 		if err := sleep(ctx, wait); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	if err := d.limit(conv).Wait(ctx); err != nil {
-		return err
+	now := time.Now() // the limiters' own clock, as Wait uses
+	r := d.limit(conv).ReserveN(now, 1)
+	switch delay := r.DelayFrom(now); {
+	case delay > holdLimit:
+		r.CancelAt(now)
+		return delay, nil
+	case delay > 0:
+		if err := sleep(ctx, delay); err != nil {
+			r.Cancel()
+			return 0, err
+		}
 	}
-	return d.global.Wait(ctx)
+	return 0, d.global.Wait(ctx)
 }
 
 func (d *Dispatcher) limit(conv Conv) *rate.Limiter {

@@ -281,6 +281,34 @@ func TestTwoDispatchersSendEachReplyOnce(t *testing.T) {
 	}
 }
 
+// TestPaceDoesNotHoldAWorker: with one worker, a conversation ahead of
+// its pace goes back to the queue instead of holding the worker, so
+// another conversation's reply goes out meanwhile.
+func TestPaceDoesNotHoldAWorker(t *testing.T) {
+	store := memstore.New()
+	fast, other := bot.Conv("tg:11:11"), bot.Conv("tg:12:12")
+	sender := &bottest.Sender{}
+	d := bot.NewDispatcher(store, sender,
+		bot.WithWorkers(1),
+		bot.WithGlobalRate(1e6, 1e6),
+		bot.WithPace(func(bot.Conv) (time.Duration, int) { return 400 * time.Millisecond, 1 }),
+		bot.WithSweep(time.Hour, time.Hour))
+	queue(t, store, fast, "f1", "f2", "f3")
+	runDispatcher(t, d)
+	d.Notify(fast)
+	waitFor(t, "the first reply", func() bool { return len(sender.Sent()) == 1 })
+	queue(t, store, other, "o1")
+	d.Notify(other)
+	waitFor(t, "all four replies", func() bool { return len(sender.Sent()) == 4 })
+	var order []string
+	for _, s := range sender.Sent() {
+		order = append(order, s.Reply.Text)
+	}
+	if got := fmt.Sprint(order); got != "[f1 o1 f2 f3]" {
+		t.Errorf("sent %s, want [f1 o1 f2 f3]: the paced conversation held the only worker", got)
+	}
+}
+
 func TestDispatcherPacesEachConversation(t *testing.T) {
 	store := memstore.New()
 	conv := bot.Conv("tg:8:8")
