@@ -352,7 +352,6 @@ func (d *Dispatcher) send(ctx context.Context, conv Conv) {
 			d.retryLater(conv)
 			return
 		}
-		d.forgetUnacked(conv, o.Seq)
 		leased, mine = at, l.Held && l.Next != nil
 	}
 }
