@@ -26,10 +26,12 @@ const (
 	fileSteps    = "steps.yaml"
 	fileRedFlags = "redflags.yaml"
 	fileSources  = "sources.yaml"
+	fileSays     = "says.yaml"
+	fileLexicon  = "lexicon.yaml"
 )
 
 // catalogFiles is every file a catalog needs, in the order problems are reported.
-var catalogFiles = []string{fileMessages, fileCommands, fileTriage, fileSteps, fileRedFlags, fileSources}
+var catalogFiles = []string{fileMessages, fileCommands, fileTriage, fileSteps, fileRedFlags, fileSources, fileSays, fileLexicon}
 
 // The shapes of the files. Every file has one top-level key so that a typo
 // in it is caught by strict decoding rather than silently read as empty.
@@ -53,6 +55,12 @@ type (
 	sourcesFile struct {
 		Sources []Source `yaml:"sources"`
 	}
+	saysFile struct {
+		Says map[string][]string `yaml:"says"`
+	}
+	lexiconFile struct {
+		Lexicon Lexicon `yaml:"lexicon"`
+	}
 )
 
 // parsed is a catalog as its files say it, before any check. Sources stay a
@@ -65,6 +73,8 @@ type parsed struct {
 	steps    stepsFile
 	redFlags redFlagsFile
 	sources  sourcesFile
+	says     saysFile
+	lexicon  lexiconFile
 }
 
 // Embedded returns the catalogs built into the binary, one folder per language.
@@ -139,6 +149,8 @@ func parse(fsys fs.FS, lang string) (*parsed, []Problem) {
 		{fileSteps, &p.steps},
 		{fileRedFlags, &p.redFlags},
 		{fileSources, &p.sources},
+		{fileSays, &p.says},
+		{fileLexicon, &p.lexicon},
 	} {
 		file := path.Join(lang, f.name)
 		if err := decodeFile(fsys, file, f.into); err != nil {
@@ -186,6 +198,8 @@ func (p *parsed) catalog() *Catalog {
 		Steps:     p.steps.Steps,
 		RedFlags:  p.redFlags.RedFlags,
 		Sources:   make(map[string]Source, len(p.sources.Sources)),
+		Says:      p.says.Says,
+		Lexicon:   p.lexicon.Lexicon,
 	}
 	for _, s := range p.sources.Sources {
 		c.Sources[s.ID] = s

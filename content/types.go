@@ -14,6 +14,62 @@ type Catalog struct {
 	Steps     []Step            // guidance steps; the walk follows Step.Next from Start
 	RedFlags  []RedFlag         // checked before any tip and on every typed message
 	Sources   map[string]Source // citations, by id
+	// Says maps the message id of a fixed button's label (btn_next, …) to
+	// what people type for it.
+	Says map[string][]string
+	// Lexicon is the language's word lists for understanding typed text.
+	Lexicon Lexicon
+}
+
+// Lexicon holds the words the understanding of typed text needs for one
+// language, so that a second language is data, not code.
+type Lexicon struct {
+	// Contractions expand a typed word ("dont", "im") into words.
+	Contractions map[string]string `yaml:"contractions"`
+	// Yes and No are what people type for a yes or a no.
+	Yes []string `yaml:"yes"`
+	No  []string `yaml:"no"`
+	// Numbers are number words: "ten" -> 10.
+	Numbers map[string]int `yaml:"numbers"`
+	// NegationBefore are NegEx triggers that negate a finding after them
+	// ("no", "do not have"); NegationAfter those that negate one before
+	// them ("is gone"); Pseudo are look-alikes that negate nothing ("not
+	// only"); Terminators end a negation's reach ("but").
+	NegationBefore []string `yaml:"negation_before"`
+	NegationAfter  []string `yaml:"negation_after"`
+	Pseudo         []string `yaml:"pseudo"`
+	Terminators    []string `yaml:"terminators"`
+	// History marks a sign as past ("last week"), Recovery as over ("fine
+	// now"); together in a clause they mean it no longer holds.
+	History  []string `yaml:"history"`
+	Recovery []string `yaml:"recovery"`
+	// Others are people other than her and her baby ("my sister"): a sign
+	// said of them is not hers.
+	Others []string `yaml:"others"`
+	// Keep are real words never corrected as spelling slips, though they are
+	// near a word of the content ("fewer" is not "fever").
+	Keep []string `yaml:"keep"`
+	// Measures name the words a number must stand with to count as a
+	// measure: "temperature" (fever, temp, thermometer) and "wet_nappies".
+	Measures map[string][]string `yaml:"measures"`
+	// Less are words that put a number just under ("fewer than 6").
+	Less []string `yaml:"less"`
+	// More are words that put a number just over ("over 20").
+	More []string `yaml:"more"`
+	// Places are common names and abbreviations of places, with their
+	// IANA time zone: "nyc" -> America/New_York.
+	Places map[string]string `yaml:"places"`
+	// Asking are words that open a question ("how", "should").
+	Asking []string `yaml:"asking"`
+	// Wh are the words that make a question wherever they stand.
+	Wh []string `yaml:"wh"`
+	// Stop are words too common to weigh in a question's match.
+	Stop []string `yaml:"stop"`
+	// Units name the words of measures: minutes, hours, ml, oz, celsius, fahrenheit.
+	Units map[string][]string `yaml:"units"`
+	// Vague maps words of an unmeasured amount or duration to a kind:
+	// "forever" -> "long", "barely" -> "little".
+	Vague map[string]string `yaml:"vague"`
 }
 
 // Command is one slash command as /help and the platforms' command menus show it.
@@ -21,6 +77,8 @@ type Command struct {
 	Name    string `yaml:"name"`    // without the slash: "start"
 	Summary string `yaml:"summary"` // one line for the menu (Telegram allows 256 characters)
 	Help    string `yaml:"help"`    // what /help says about it
+	// Asks are typed requests that mean this command ("remind me to pump").
+	Asks []string `yaml:"asks"`
 }
 
 // Question is a triage question answered with buttons.
@@ -29,20 +87,28 @@ type Question struct {
 	Text    string   `yaml:"text"`
 	More    string   `yaml:"more"` // optional: why the bot asks
 	Options []Option `yaml:"options"`
+	// Minutes, for a question answered by a duration, is the longest one
+	// that means the option valued "yes": "takes me 45 min" is a no to
+	// "done within 20 minutes?".
+	Minutes int `yaml:"minutes"`
 }
 
 // Option is one answer button of a Question. Value is what the dialog switches on.
 type Option struct {
 	Label string `yaml:"label"`
 	Value string `yaml:"value"`
+	// Says are what people type for this option ("nope", "just drips").
+	Says []string `yaml:"says"`
 }
 
 // Step is one piece of guidance: one message, with more detail and the
 // evidence a tap away.
 type Step struct {
-	ID      string   `yaml:"id"`
-	Phase   string   `yaml:"phase"` // one of Phases
-	Title   string   `yaml:"title"`
+	ID    string `yaml:"id"`
+	Phase string `yaml:"phase"` // one of Phases
+	Title string `yaml:"title"`
+	// Asks are questions she might type whose answer is this step.
+	Asks    []string `yaml:"asks"`
 	Text    string   `yaml:"text"`    // the first message: reads in about ten seconds
 	More    string   `yaml:"more"`    // "Tell me more": how to do it
 	Why     string   `yaml:"why"`     // "Why?": the evidence in plain words; says so when it is thin
@@ -73,6 +139,13 @@ type RedFlag struct {
 	// Phrases are lower-case words or phrases that trigger the rule when she
 	// types them at any point.
 	Phrases []string `yaml:"phrases"`
+	// Together are signs made of words that need not stand side by side:
+	// every group of a row must have a word (or phrase) in one clause
+	// ("baby" … "very sleepy"; "red" … "spreading").
+	Together [][][]string `yaml:"together"`
+	// Measure names a number check: "temperature" (38 °C / 100.4 °F or
+	// more) or "wet_nappies" (fewer than 6 a day).
+	Measure string `yaml:"measure"`
 	// Negatable rules are not triggered when a phrase follows a negation
 	// ("no fever"). Emergency rules are never negatable.
 	Negatable bool     `yaml:"negatable"`

@@ -74,6 +74,8 @@ func (f *fixture) files(t *testing.T) fstest.MapFS {
 	put(fileSteps, stepsFile{Start: f.start, Steps: f.steps})
 	put(fileRedFlags, redFlagsFile{RedFlags: f.redFlags})
 	put(fileSources, sourcesFile{Sources: f.sources})
+	put(fileSays, saysFile{Says: map[string][]string{"btn_next": {"next"}}})
+	put(fileLexicon, lexiconFile{Lexicon: Lexicon{Yes: []string{"yes"}, No: []string{"no"}}})
 	return fsys
 }
 
