@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -175,16 +176,23 @@ type Stats struct {
 	Conflicts  int64 // commits that lost a race and were retried
 	Fallbacks  int64 // messages the dialog did not understand
 	RedFlags   int64 // red-flag referrals
+	// FallbacksIn counts the fallbacks by the dialog state they came in:
+	// the question hardest to answer by typing shows. State names are a
+	// small fixed set, so the metric's labels stay bounded.
+	FallbacksIn map[string]int64
 }
 
 type stats struct {
 	turns, duplicates, conflicts, fallbacks, redFlags atomic.Int64
+	fallbacksIn                                       sync.Map // state name -> *atomic.Int64
 }
 
 func (s *stats) count(o dialog.Outcome) {
 	s.turns.Add(1)
 	if o.Fallback {
 		s.fallbacks.Add(1)
+		n, _ := s.fallbacksIn.LoadOrStore(o.FallbackIn, new(atomic.Int64))
+		n.(*atomic.Int64).Add(1)
 	}
 	if o.RedFlag != "" {
 		s.redFlags.Add(1)
@@ -199,5 +207,13 @@ func (e *Engine) Stats() Stats {
 		Conflicts:  e.stats.conflicts.Load(),
 		Fallbacks:  e.stats.fallbacks.Load(),
 		RedFlags:   e.stats.redFlags.Load(),
+		FallbacksIn: func() map[string]int64 {
+			m := map[string]int64{}
+			e.stats.fallbacksIn.Range(func(k, v any) bool {
+				m[k.(string)] = v.(*atomic.Int64).Load()
+				return true
+			})
+			return m
+		}(),
 	}
 }

@@ -1,6 +1,11 @@
 package dialog
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/letdownbot/letdown/content"
+)
 
 // BenchmarkStep measures one typical turn: typed text (the red-flag scan
 // runs over every phrase) in the middle of the walk.
@@ -22,5 +27,38 @@ func BenchmarkStepButton(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		d.Step(st, in, now)
+	}
+}
+
+// BenchmarkTyped measures typed text of each kind the understanding reads:
+// a warning sign, an answer, a question, and a message it cannot place.
+func BenchmarkTyped(b *testing.B) {
+	d := newDialog(b)
+	for _, tc := range []struct{ name, state, text string }{
+		{"flag", stateWalk, "ive thought about taking all my pills at once"},
+		{"answer", stateAskTime, "takes me like 45 min most times"},
+		{"question", stateWalk, "how often should i pump when my baby is in the nicu"},
+		{"fallback", stateAskSteady, "purple monkey dishwasher"},
+		{"long", stateWalk, strings.Repeat("i am so tired and the pump is loud ", 100)},
+	} {
+		st := d.sampleState(tc.state)
+		in := Input{Text: tc.text}
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				d.Step(st, in, now)
+			}
+		})
+	}
+}
+
+// BenchmarkNew measures start-up: compiling the catalog's understanding.
+func BenchmarkNew(b *testing.B) {
+	cat, err := content.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		New(cat)
 	}
 }

@@ -22,7 +22,7 @@ func (t *turn) button(raw string) {
 		t.expired()
 		return
 	}
-	if t.st.Name == stateNew && parts[1] != "rf" && parts[1] != "forget" && parts[1] != "rm" && parts[1] != "ci" {
+	if t.st.Name == stateNew && parts[1] != "rf" && parts[1] != "rm" && parts[1] != "ci" {
 		// Buttons from before /forget, or from a chat she never started here.
 		t.begin(true)
 		return
@@ -108,15 +108,35 @@ func (t *turn) button(raw string) {
 		if len(args) == 2 && t.checkInButton(arg(0), arg(1)) {
 			return
 		}
+	case "q":
+		if len(args) == 2 && t.askedButton(arg(0), arg(1)) {
+			return
+		}
+	case "back":
+		if len(args) == 0 {
+			t.prompt()
+			return
+		}
+	case "c":
+		if len(args) == 1 && t.d.commands[arg(0)] && t.st.Name != stateCrisis {
+			t.command(arg(0))
+			return
+		}
 	case "forget":
+		// Only a confirmation pressed at the confirmation, once, erases: an
+		// old or forged "yes" finds her somewhere else.
 		switch {
-		case len(args) != 1:
+		case len(args) != 1 || t.st.Name != stateForget:
 		case arg(0) == "yes":
 			t.out.Forget = true
 			t.st = Initial()
 			t.say(t.d.msg("forget_done"))
 			return
 		case arg(0) == "no":
+			t.st.Name, t.st.Data.Back = t.st.Data.Back, ""
+			if !knownState(t.st.Name) || t.st.Name == stateForget {
+				t.st.Name = stateScreen
+			}
 			t.say(t.d.msg("forget_kept"))
 			t.prompt()
 			return

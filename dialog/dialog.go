@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/letdownbot/letdown/content"
+	"github.com/letdownbot/letdown/dialog/understand"
 )
 
 // Dialog runs conversations against one content catalog. It keeps no
@@ -18,6 +19,7 @@ type Dialog struct {
 	flags     map[string]*content.RedFlag
 	phrases   [][]string // each red flag's phrases, normalized once, by index in cat.RedFlags
 	commands  map[string]bool
+	u         *understanding
 }
 
 // New returns a Dialog speaking the catalog, which must have passed
@@ -47,6 +49,7 @@ func New(cat *content.Catalog) *Dialog {
 	for _, c := range cat.Commands {
 		d.commands[c.Name] = true
 	}
+	d.u = newUnderstanding(cat)
 	return d
 }
 
@@ -67,6 +70,8 @@ func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcom
 	t := &turn{d: d, in: in, now: now}
 	var moved bool
 	t.st, moved = d.migrate(st.clone())
+	// A step shown as an answer is "this" for her next message only.
+	t.asked, t.st.Data.Asked = t.st.Data.Asked, ""
 	if !in.Reminder.IsZero() {
 		// A reminder is not her doing: no notice, nothing but the ping.
 		t.ping(in.Reminder)
@@ -150,6 +155,10 @@ type turn struct {
 	st      State
 	replies []Reply
 	out     Outcome
+	asked   string // the step shown as an answer to her last message, if any
+	// hits are the guidance steps her message matched, searched once.
+	hits     []understand.Hit
+	searched bool
 }
 
 func (t *turn) say(text string) { t.reply(text, nil) }
@@ -197,16 +206,25 @@ func (t *turn) command(cmd string) {
 	case "today":
 		t.reply(t.today(), t.currentButtons())
 	case "forget":
-		t.reply(d.msg("forget_confirm"), []Button{
-			{Label: d.msg("btn_forget_yes"), Data: data("forget", "yes")},
-			{Label: d.msg("btn_forget_no"), Data: data("forget", "no")},
-		})
+		if t.st.Name != stateForget {
+			t.st.Data.Back = t.st.Name
+			t.move("forget")
+		}
+		t.prompt()
 	default:
 		if d.commands[cmd] {
 			t.reply(d.msg("not_yet"), t.currentButtons())
 			return
 		}
+		if t.in.Args != "" {
+			// "/letdown I have a fever" arrives as the command "i": a
+			// command we do not know, with words after it, is read as what
+			// she typed, warning signs first.
+			t.text(cmd + " " + t.in.Args)
+			return
+		}
 		t.out.Fallback = true
+		t.out.FallbackIn = t.st.Name
 		t.reply(d.msg("unknown_command"), t.currentButtons())
 	}
 }
@@ -222,29 +240,50 @@ func (t *turn) begin(welcome bool) {
 	t.prompt()
 }
 
+// text understands what she typed, in the order DESIGN sets: warning
+// signs first, then the answer to what is on screen, then a question about
+// the guidance, then a fallback that helps.
 func (t *turn) text(text string) {
-	if f := t.d.redFlagIn(text); f != nil {
-		t.redFlag(f)
+	if len(text) > maxTyped {
+		text = text[:maxTyped]
+	}
+	u := t.d.u
+	tx := u.an.Analyze(text)
+	if f, ok := u.flags.Detect(tx); ok {
+		rule := t.d.flags[f.ID]
+		// Someone already told to see a doctor about mastitis who asks how
+		// to care for it gets the answer, not the same referral again.
+		if !(rule.Mastitis && t.st.Data.Mastitis && t.st.Name != stateScreen && u.an.Asking(tx, text) && t.typedQuestion(tx, text)) {
+			t.understood("flag", f.ID)
+			t.redFlag(rule)
+		}
 		return
 	}
 	if t.st.Name == stateNew {
 		t.begin(true)
 		return
 	}
-	if data, ok := matchLabel(text, t.currentButtons()); ok {
-		t.button(data)
-		return
-	}
-	if t.remindText(text) || t.logText(text) {
+	guesses, ok := t.typedAnswer(tx, text)
+	if ok {
 		return
 	}
 	if t.st.Name == stateCrisis {
 		// Whatever she writes now, the emergency help comes first again.
+		t.understood("crisis", "")
 		t.prompt()
 		return
 	}
-	t.out.Fallback = true
-	t.reply(t.d.msg("fallback"), t.currentButtons())
+	if t.typedQuestion(tx, text) {
+		return
+	}
+	t.fallback(tx, guesses)
+}
+
+// understood records what a typed message was taken as, for the corpus
+// score and the metrics; it also ends a run of fallbacks.
+func (t *turn) understood(kind, id string) {
+	t.out.Understood = kind + ":" + id
+	t.st.Data.Misses = 0
 }
 
 func (t *turn) redFlag(f *content.RedFlag) {

@@ -331,8 +331,12 @@ func TestTypedLabelsPressButtons(t *testing.T) {
 func TestForget(t *testing.T) {
 	c := start(t)
 	c.triage("pump", "double", "no", "no", "no", "neither")
+	c.do(Input{Button: "1:forget:yes"}) // a confirmation nobody asked for
+	if c.out.Forget {
+		t.Fatal("a 'yes, erase' pressed outside the confirmation erased")
+	}
 	c.do(Input{Command: "forget"})
-	c.wantState(stateWalk)
+	c.wantState(stateForget)
 	c.press("1:forget:no")
 	if c.out.Forget {
 		t.Fatal("'keep it' erased")

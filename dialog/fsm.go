@@ -33,6 +33,8 @@ const (
 	stateLogSide    = "log_side"
 	stateLogMinutes = "log_minutes"
 	stateLogMl      = "log_ml"
+	// Asking before /forget erases everything.
+	stateForget = "forget"
 )
 
 var allStates = []string{
@@ -40,7 +42,7 @@ var allStates = []string{
 	stateAskAmount, stateAskTime, stateAskTried, stateWalk, stateDone,
 	stateStopped, stateCrisis, stateRemindCount, stateRemindZone,
 	stateRemindClock, stateRemindNight, stateIdle, stateLogSide,
-	stateLogMinutes, stateLogMl,
+	stateLogMinutes, stateLogMl, stateForget,
 }
 
 // askStates maps each triage state to the question it asks.
@@ -97,6 +99,7 @@ var events = fsm.Events{
 	{Name: "side", Src: []string{stateLogSide}, Dst: stateLogMinutes},
 	{Name: "minutes", Src: []string{stateLogMinutes}, Dst: stateLogMl},
 	{Name: "logged", Src: []string{stateLogMl}, Dst: stateIdle},
+	{Name: "forget", Src: without(allStates, stateForget), Dst: stateForget},
 	{Name: "tip", Src: without(allStates, stateCrisis, stateNew), Dst: stateWalk}, // after a slow session
 }
 

@@ -9,6 +9,13 @@ import (
 func (t *turn) prompt() {
 	text, buttons := t.current()
 	t.reply(text, buttons)
+	t.replies[len(t.replies)-1].Number = numberStates[t.st.Name]
+}
+
+// numberStates ask for a number: minutes, a count, millilitres, a clock.
+var numberStates = map[string]bool{
+	stateAskTime: true, stateRemindCount: true, stateRemindClock: true,
+	stateLogMinutes: true, stateLogMl: true,
 }
 
 // currentButtons are the buttons of the current state's prompt, so that a
@@ -49,6 +56,11 @@ func (t *turn) current() (string, []Button) {
 		return d.msg("crisis_after"), []Button{{Label: d.msg("btn_safe"), Data: data("safe")}}
 	case stateNew:
 		return d.msg("welcome"), nil
+	case stateForget:
+		return d.msg("forget_confirm"), []Button{
+			{Label: d.msg("btn_forget_yes"), Data: data("forget", "yes")},
+			{Label: d.msg("btn_forget_no"), Data: data("forget", "no")},
+		}
 	}
 	if q, ok := d.questions[askStates[t.st.Name]]; ok {
 		buttons := make([]Button, 0, len(q.Options))

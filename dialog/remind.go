@@ -132,6 +132,19 @@ func zonesMatching(typed string) []string {
 	return partial
 }
 
+// exactZones finds the zones whose city is exactly name ("new york").
+func exactZones(name string) []string {
+	q := strings.ReplaceAll(strings.ToLower(name), " ", "_")
+	var out []string
+	for _, z := range content.Zones() {
+		lz := strings.ToLower(z)
+		if lz == q || lz[strings.LastIndex(lz, "/")+1:] == q {
+			out = append(out, z)
+		}
+	}
+	return out
+}
+
 // offsetFromClock turns "what time is it for you now?" into a fixed offset
 // from UTC, to the nearest 15 minutes: "3:15 pm", "15:15", "7am".
 func offsetFromClock(typed string, now time.Time) (string, bool) {

@@ -80,21 +80,7 @@ func (t *turn) finishRemind() {
 func (t *turn) remindText(text string) bool {
 	switch t.st.Name {
 	case stateRemindZone:
-		zones := zonesMatching(text)
-		switch {
-		case len(zones) == 1:
-			t.setZone(zones[0])
-		case len(zones) > 1:
-			var buttons []Button
-			for _, z := range zones[:min(len(zones), 6)] {
-				buttons = append(buttons, Button{Label: z, Data: data("tz", z)})
-			}
-			t.reply(t.d.msg("remind_zone_pick"), buttons)
-		default:
-			t.move("clock")
-			t.say(t.d.msg("remind_zone_unknown"))
-			t.prompt()
-		}
+		t.pickZone(zonesMatching(text))
 		return true
 	case stateRemindClock:
 		off, ok := offsetFromClock(text, t.now)
@@ -105,6 +91,25 @@ func (t *turn) remindText(text string) bool {
 		return true
 	}
 	return false
+}
+
+// pickZone sets the one zone found, offers a choice of several, or asks for
+// the time on her clock when none was found.
+func (t *turn) pickZone(zones []string) {
+	switch {
+	case len(zones) == 1:
+		t.setZone(zones[0])
+	case len(zones) > 1:
+		var buttons []Button
+		for _, z := range zones[:min(len(zones), 6)] {
+			buttons = append(buttons, Button{Label: z, Data: data("tz", z)})
+		}
+		t.reply(t.d.msg("remind_zone_pick"), buttons)
+	default:
+		t.move("clock")
+		t.say(t.d.msg("remind_zone_unknown"))
+		t.prompt()
+	}
 }
 
 // ping answers a due reminder. A reminder whose plan changed since (she

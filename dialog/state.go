@@ -37,6 +37,15 @@ type Data struct {
 	// CheckedIn the slot of the check-in whose buttons are live.
 	CheckIn   int64 `json:"ci,omitempty"`
 	CheckedIn int64 `json:"cd,omitempty"`
+	// Misses counts the typed messages in a row not understood, so the
+	// fallback never says the same line twice running.
+	Misses int `json:"fb,omitempty"`
+	// Back is the state to go back to when she keeps her data at /forget's
+	// confirmation.
+	Back string `json:"bk,omitempty"`
+	// Asked is the step just shown as the answer to a typed question, so
+	// that a typed "tell me more" or "back" is about it.
+	Asked string `json:"ak,omitempty"`
 }
 
 // clone copies everything a turn may change in place, so that Step never

@@ -10,6 +10,10 @@ import "time"
 type Reply struct {
 	Text    string   `json:"text"`
 	Buttons []Button `json:"buttons"`
+	// Number is set when the message asks for a number (minutes, a count,
+	// millilitres): a console then reads a typed "2" as the number, not as
+	// the second button.
+	Number bool `json:"number,omitempty"`
 }
 
 // Button is one tappable choice. Data travels back as Input.Button when pressed.
@@ -38,7 +42,14 @@ type Input struct {
 // Outcome tells the caller what a turn did beyond replying. It is never
 // persisted.
 type Outcome struct {
-	Fallback bool   // the dialog did not understand her
-	RedFlag  string // id of the red-flag rule that fired, if any
-	Forget   bool   // she confirmed /forget: erase everything about her
+	Fallback bool // the dialog did not understand her
+	// FallbackIn is the state she was in when it did not: the question
+	// that is hardest to answer by typing shows in the metrics.
+	FallbackIn string
+	// Understood says what typed text was taken as: "flag:<rule>",
+	// "answer:<button data>", "question:<step>", "command:<name>",
+	// "fallback:"; empty for buttons and commands.
+	Understood string
+	RedFlag    string // id of the red-flag rule that fired, if any
+	Forget     bool   // she confirmed /forget: erase everything about her
 }

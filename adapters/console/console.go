@@ -55,8 +55,11 @@ func (c *Chat) pressed(line string) (string, bool) {
 	if len(c.last) == 0 || line == "" {
 		return "", false
 	}
-	buttons := c.last[len(c.last)-1].Buttons
-	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(buttons) {
+	last := c.last[len(c.last)-1]
+	buttons := last.Buttons
+	// Where the question asks for a number, a typed "8" is eight, not
+	// the eighth button.
+	if n, err := strconv.Atoi(line); err == nil && !last.Number && n >= 1 && n <= len(buttons) {
 		return buttons[n-1].Data, true
 	}
 	for _, b := range buttons {

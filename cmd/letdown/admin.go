@@ -50,6 +50,7 @@ var (
 	descDuplicates = prometheus.NewDesc("letdown_duplicate_updates_total", "Updates dropped because they had been handled before.", nil, nil)
 	descConflicts  = prometheus.NewDesc("letdown_store_conflicts_total", "Commits that lost a compare-and-set race and were retried.", nil, nil)
 	descFallbacks  = prometheus.NewDesc("letdown_fallbacks_total", "Messages the dialog did not understand.", nil, nil)
+	descFallbackIn = prometheus.NewDesc("letdown_fallbacks_by_state_total", "Messages the dialog did not understand, by the dialog state they came in.", []string{"state"}, nil)
 	descRedFlags   = prometheus.NewDesc("letdown_red_flag_referrals_total", "Red-flag referrals given (counts only).", nil, nil)
 	descSent       = prometheus.NewDesc("letdown_replies_sent_total", "Replies delivered to the platform.", []string{"platform"}, nil)
 	descSendErrors = prometheus.NewDesc("letdown_send_errors_total", "Failed sends by kind: retry_after, refused, undeliverable, transient.", []string{"platform", "kind"}, nil)
@@ -67,7 +68,7 @@ type statsCollector struct {
 }
 
 func (c *statsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descTurns, descDuplicates, descConflicts, descFallbacks, descRedFlags, descSent, descSendErrors, descQueue, descLag, descReminders} {
+	for _, d := range []*prometheus.Desc{descTurns, descDuplicates, descConflicts, descFallbacks, descFallbackIn, descRedFlags, descSent, descSendErrors, descQueue, descLag, descReminders} {
 		ch <- d
 	}
 }
@@ -81,6 +82,9 @@ func (c *statsCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(descDuplicates, s.Duplicates)
 	counter(descConflicts, s.Conflicts)
 	counter(descFallbacks, s.Fallbacks)
+	for state, n := range s.FallbacksIn {
+		counter(descFallbackIn, n, state)
+	}
 	counter(descRedFlags, s.RedFlags)
 	for platform, d := range c.dispatchers {
 		ds := d.Stats()

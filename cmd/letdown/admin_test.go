@@ -64,6 +64,7 @@ func TestAdminEndpoints(t *testing.T) {
 	for _, want := range []string{
 		"letdown_turns_total 3",
 		"letdown_fallbacks_total 1",
+		`letdown_fallbacks_by_state_total{state="screen"} 1`,
 		"letdown_red_flag_referrals_total 1",
 		`letdown_send_errors_total{kind="refused",platform="telegram"} 0`,
 		`letdown_dispatch_queue{platform="telegram"} 0`,

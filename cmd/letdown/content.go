@@ -55,6 +55,12 @@ func contentCheck(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if misses := dialog.New(cat).CheckUnderstanding(); len(misses) > 0 {
+			for _, m := range misses {
+				fmt.Fprintf(stdout, "content/%s/%s\n", lang, m)
+			}
+			return fmt.Errorf("%d asks: or says: examples are not understood", len(misses))
+		}
 		fmt.Fprintf(stdout, "%s: ok — %d guidance steps, %d red-flag rules, %d sources, %d triage questions, %d commands\n",
 			lang, len(cat.Steps), len(cat.RedFlags), len(cat.Sources), len(cat.Questions), len(cat.Commands))
 	}

@@ -1,0 +1,150 @@
+package dialog
+
+import (
+	"strings"
+
+	"github.com/letdownbot/letdown/content"
+	"github.com/letdownbot/letdown/dialog/understand"
+)
+
+// maxTyped bounds how much of one message is read: a 10 kB paste is read
+// as far as Telegram's own message limit.
+const maxTyped = content.MaxMessage
+
+// Thresholds for a typed question, on the share of its weight the best
+// match holds: above answer, the step is shown; above guess, it is offered
+// as "Did you mean …?".
+const (
+	answerCover  = 0.3
+	commandCover = 0.6
+	guessCover   = 0.2
+)
+
+// understanding is the catalog compiled for reading typed text.
+type understanding struct {
+	an      *understand.Analyzer
+	flags   *understand.Flags
+	index   *understand.Index
+	options map[string][]understand.Phrase // "question:value" -> says
+	labels  map[string][]understand.Phrase // a fixed button's label -> says
+}
+
+func newUnderstanding(cat *content.Catalog) *understanding {
+	var vocab, known []string
+	for _, f := range cat.RedFlags {
+		vocab = append(vocab, f.Phrases...)
+		for _, row := range f.Together {
+			for _, g := range row {
+				vocab = append(vocab, g...)
+			}
+		}
+	}
+	for _, q := range cat.Questions {
+		known = append(known, q.Text, q.More)
+		for _, o := range q.Options {
+			vocab = append(vocab, o.Says...)
+			known = append(known, o.Label)
+		}
+	}
+	for _, ss := range cat.Says {
+		vocab = append(vocab, ss...)
+	}
+	for _, s := range cat.Steps {
+		vocab = append(vocab, s.Asks...)
+		vocab = append(vocab, s.Title)
+		known = append(known, s.Text, s.More, s.Why)
+	}
+	for _, c := range cat.Commands {
+		vocab = append(vocab, c.Asks...)
+		known = append(known, c.Summary, c.Help)
+	}
+	for _, m := range cat.Messages {
+		known = append(known, m)
+	}
+	// Places are vocabulary: "chicgo" is a slip of "chicago".
+	for _, z := range content.Zones() {
+		vocab = append(vocab, strings.ReplaceAll(z[strings.LastIndex(z, "/")+1:], "_", " "))
+	}
+	for place := range cat.Lexicon.Places {
+		vocab = append(vocab, place)
+	}
+	lex := cat.Lexicon
+	known = append(known, lex.Yes...)
+	known = append(known, lex.No...)
+	known = append(known, lex.Stop...)
+	for _, ws := range lex.Measures {
+		vocab = append(vocab, ws...)
+	}
+	for w := range lex.Numbers {
+		known = append(known, w)
+	}
+	for w := range lex.Contractions {
+		known = append(known, w)
+	}
+	an := understand.New(lex, vocab, known)
+	an.Prime(vocab)
+	an.Prime(known)
+
+	u := &understanding{
+		an:      an,
+		flags:   understand.NewFlags(an, cat.RedFlags),
+		options: map[string][]understand.Phrase{},
+		labels:  map[string][]understand.Phrase{},
+	}
+	yes, no := an.YesNo()
+	says := func(label string, ss []string) []understand.Phrase {
+		ps := []understand.Phrase{an.Phrase(label)}
+		for _, s := range ss {
+			p := an.Phrase(s)
+			ps = append(ps, p)
+			switch strings.Join(p, " ") {
+			case "yes":
+				ps = append(ps, yes...)
+			case "no":
+				ps = append(ps, no...)
+			}
+		}
+		return ps
+	}
+	for _, q := range cat.Questions {
+		for _, o := range q.Options {
+			u.options[q.ID+":"+o.Value] = says(o.Label, o.Says)
+		}
+	}
+	for id, ss := range cat.Says {
+		if label, ok := cat.Messages[id]; ok {
+			u.labels[label] = says(label, ss)
+		}
+	}
+	var docs []understand.Doc
+	for _, s := range cat.Steps {
+		for _, a := range s.Asks {
+			docs = append(docs, understand.Doc{Target: s.ID, Text: a})
+		}
+		docs = append(docs, understand.Doc{Target: s.ID, Text: s.Title + " " + s.Text + " " + s.More})
+	}
+	for _, c := range cat.Commands {
+		for _, a := range c.Asks {
+			docs = append(docs, understand.Doc{Target: "/" + c.Name, Text: a})
+		}
+	}
+	u.index = understand.NewIndex(an, docs, lex.Stop)
+	return u
+}
+
+// choices turns the buttons on screen into what typed text can name.
+func (u *understanding) choices(buttons []Button) []understand.Choice {
+	out := make([]understand.Choice, 0, len(buttons))
+	for _, b := range buttons {
+		var ps []understand.Phrase
+		if parts := strings.Split(b.Data, ":"); len(parts) == 4 && parts[1] == "a" {
+			ps = u.options[parts[2]+":"+parts[3]]
+		} else if ss, ok := u.labels[b.Label]; ok {
+			ps = ss
+		} else {
+			ps = []understand.Phrase{u.an.Phrase(b.Label)}
+		}
+		out = append(out, understand.Choice{Key: b.Data, Says: ps})
+	}
+	return out
+}
