@@ -288,8 +288,29 @@ func TestCommands(t *testing.T) {
 	for _, c := range cat.Commands {
 		names = append(names, c.Name)
 	}
-	want := []string{"start", "help", "restart", "why", "stop", "forget", "remind", "log", "today", "session", "timezone", "lang"}
+	want := []string{"start", "help", "restart", "why", "stop", "forget", "remind", "log", "today", "session", "timezone"} // /lang comes with the Spanish catalog
 	if !slices.Equal(names, want) {
 		t.Errorf("Default() commands = %v, want %v", names, want)
+	}
+}
+
+// TestNothingComingSoon keeps every promise the bot makes: no message or
+// step says a feature is coming later.
+func TestNothingComingSoon(t *testing.T) {
+	cat := loadDefault(t)
+	texts := []string{}
+	for _, m := range cat.Messages {
+		texts = append(texts, m)
+	}
+	for _, c := range cat.Commands {
+		texts = append(texts, c.Summary, c.Help)
+	}
+	for _, s := range cat.Steps {
+		texts = append(texts, s.Text, s.More, s.Why)
+	}
+	for _, x := range texts {
+		if l := strings.ToLower(x); strings.Contains(l, "coming soon") || strings.Contains(l, "not ready yet") {
+			t.Errorf("content promises something for later: %q", x)
+		}
 	}
 }

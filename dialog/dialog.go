@@ -199,6 +199,8 @@ func (t *turn) command(cmd string) {
 		t.reply(d.msg("stop_reminders"), t.currentButtons())
 	case "remind":
 		t.startRemind(t.in.TZ)
+	case "timezone":
+		t.changeZone()
 	case "session":
 		t.session()
 	case "log":
@@ -212,10 +214,6 @@ func (t *turn) command(cmd string) {
 		}
 		t.prompt()
 	default:
-		if d.commands[cmd] {
-			t.reply(d.msg("not_yet"), t.currentButtons())
-			return
-		}
 		if t.in.Args != "" {
 			// "/letdown I have a fever" arrives as the command "i": a
 			// command we do not know, with words after it, is read as what

@@ -338,3 +338,25 @@ func TestSession(t *testing.T) {
 		t.Errorf("after /session the scheduler next hears at %v, want the check-in at %v", got, want)
 	}
 }
+
+// TestTimezoneChangesTheZoneOfHerReminders: /timezone asks her city again
+// and keeps her count; without reminders it says what the zone is for.
+func TestTimezoneChangesTheZoneOfHerReminders(t *testing.T) {
+	c := start(t)
+	c.do(Input{Command: "timezone"})
+	if got := c.replies[0].Text; got != c.d.msg("timezone_none") {
+		t.Errorf("/timezone without reminders = %q, want timezone_none", got)
+	}
+	c.do(Input{Command: "remind"})
+	c.do(Input{Text: "10 please"})
+	c.do(Input{Text: "im in new york"})
+	c.do(Input{Text: "no, keep nights quiet"})
+	c.wantState(stateIdle)
+	c.do(Input{Command: "timezone"})
+	c.wantState(stateRemindZone)
+	c.do(Input{Text: "we moved to london uk"})
+	c.do(Input{Text: "no"})
+	if p := c.st.Data.Remind; p == nil || p.Zone != "Europe/London" || p.PerDay != 10 {
+		t.Errorf("after /timezone, plan = %+v, want 10 a day in Europe/London", p)
+	}
+}

@@ -26,6 +26,20 @@ func (t *turn) startRemind(zone string) {
 	t.prompt()
 }
 
+// changeZone asks her city again for the reminders she has, keeping how
+// many a day she chose.
+func (t *turn) changeZone() {
+	p := t.st.Data.Remind
+	if p == nil || t.st.Name == stateCrisis {
+		t.reply(t.d.msg("timezone_none"), []Button{{Label: t.d.msg("btn_remind"), Data: data("remind")}})
+		return
+	}
+	t.st.Data.Setup = &Plan{PerDay: p.PerDay}
+	t.move("remind")
+	t.move("count")
+	t.prompt()
+}
+
 // stopReminders turns reminders off.
 func (t *turn) stopReminders() {
 	t.st.Data.Remind = nil
