@@ -176,3 +176,19 @@ func TestLogCancelsThePendingCheckIn(t *testing.T) {
 		t.Errorf("/today = %q, want the next reminder at %s", c.replies[0].Text, want)
 	}
 }
+
+// TestLogReadsOunces: "2 oz and 1.5 oz" is 59 and 44 millilitres.
+func TestLogReadsOunces(t *testing.T) {
+	c := start(t)
+	c.do(Input{Command: "log"})
+	c.press("1:lg:side:b")
+	c.do(Input{Text: "about 20 mins"})
+	c.wantState(stateLogMl)
+	c.do(Input{Text: "2 oz and 1.5oz"})
+	if n := len(c.st.Data.Log); n != 1 {
+		t.Fatalf("log has %d sessions, want 1", n)
+	}
+	if s := c.st.Data.Log[0]; s.minutes() != 20 || s[3] != 59 || s[4] != 44 {
+		t.Errorf("logged %v, want 20 minutes, 59 ml and 44 ml", s)
+	}
+}

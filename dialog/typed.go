@@ -112,6 +112,20 @@ func (t *turn) freeAnswer(tx understand.Text, raw string) bool {
 			return t.logButton("min", strconv.Itoa(int(m+0.5)))
 		}
 	}
+	if t.st.Name == stateLogMl {
+		if v := t.d.u.an.Millilitres(tx); len(v) == 1 || len(v) == 2 {
+			left, right := v[0], 0.0
+			if len(v) == 2 {
+				right = v[1]
+			}
+			if left >= 0 && right >= 0 && left+right <= 1000 {
+				t.understood("answer", "ml")
+				t.st.Data.Draft.setMl(int(left+0.5), int(right+0.5))
+				t.finishLog()
+				return true
+			}
+		}
+	}
 	if t.remindText(raw) || t.logText(raw) {
 		t.understood("answer", t.st.Name)
 		return true

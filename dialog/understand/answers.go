@@ -157,3 +157,23 @@ func (a *Analyzer) negatedAnswer(t Text, s Span) bool {
 	}
 	return a.neg.negated(t, s)
 }
+
+// millilitresPerOunce converts a US fluid ounce.
+const millilitresPerOunce = 29.5735
+
+// Millilitres reads the volumes in t, in order: "30 and 25", "40 ml",
+// "2 oz" (59 ml), "1.5oz each side".
+func (a *Analyzer) Millilitres(t Text) []float64 {
+	var out []float64
+	for i, tok := range t {
+		if !tok.IsNum {
+			continue
+		}
+		v := tok.Num
+		if i+1 < len(t) && a.UnitOf(t[i+1].Word) == "oz" {
+			v *= millilitresPerOunce
+		}
+		out = append(out, v)
+	}
+	return out
+}
