@@ -31,7 +31,7 @@ func runContent(args []string, stdout, stderr io.Writer) error {
 func contentCheck(args []string, stdout, stderr io.Writer) error {
 	fset := flag.NewFlagSet("content check", flag.ContinueOnError)
 	fset.Usage = func() {
-		fmt.Fprint(fset.Output(), "Usage: letdown content check [DIR]\n\nValidate the built-in content, or DIR (one folder per language, e.g. DIR/en/steps.yaml).\n")
+		fmt.Fprint(fset.Output(), "Usage: letdown content check [DIR]\n\nValidate the built-in content, or DIR (one folder per language, e.g. DIR/en/steps.yaml),\nand prove every asks: and says: example is understood as meant.\n")
 	}
 	if done, err := parse(fset, args, stdout, stderr); done {
 		return err

@@ -29,7 +29,9 @@ Usage:
         environment variables or flags: see letdown serve --help.
   letdown content check [DIR]
         Validate guidance content (the built-in catalog, or DIR with one
-        folder per language) and print every problem with file and id.
+        folder per language) and print every problem with file and id;
+        also prove that every asks: example finds its step or command and
+        every says: entry picks its own button.
   letdown content graph
         Print the dialog's state machine as a Mermaid state diagram.
   letdown bench [--people N] [--duration D] [--turns N] [--concurrency N] [--rate R] [--redis URL] [--json]
