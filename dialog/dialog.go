@@ -85,6 +85,10 @@ func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcom
 		t.command(strings.ToLower(in.Command))
 	case in.Button != "":
 		t.button(in.Button)
+	case in.NonText == "location" && t.st.Name == stateRemindZone && knownZone(in.TZ):
+		// She shared her location: the platform turned it into her zone.
+		t.out.Understood = "answer:location"
+		t.setZone(in.TZ)
 	case in.NonText != "":
 		t.reply(d.msg("non_text"), t.currentButtons())
 	default:

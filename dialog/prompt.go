@@ -10,6 +10,9 @@ func (t *turn) prompt() {
 	text, buttons := t.current()
 	t.reply(text, buttons)
 	t.replies[len(t.replies)-1].Number = numberStates[t.st.Name]
+	if t.st.Name == stateRemindZone {
+		t.replies[len(t.replies)-1].Location = t.d.msg("btn_share_location")
+	}
 }
 
 // numberStates ask for a number: minutes, a count, millilitres, a clock.

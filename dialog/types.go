@@ -14,6 +14,9 @@ type Reply struct {
 	// millilitres): a console then reads a typed "2" as the number, not as
 	// the second button.
 	Number bool `json:"number,omitempty"`
+	// Location is the label of a "share my location" button, on a message
+	// that asks where she is, for platforms that have one (Telegram).
+	Location string `json:"location,omitempty"`
 }
 
 // Button is one tappable choice. Data travels back as Input.Button when pressed.

@@ -104,9 +104,9 @@ func (a *jsonAPI) call(ctx context.Context, method string, params, out any) erro
 // sendMessageParams is sendMessage as Letdown uses it: plain text, no
 // link previews, an inline keyboard or none.
 type sendMessageParams struct {
-	ChatID      int64     `json:"chat_id"`
-	Text        string    `json:"text"`
-	ReplyMarkup *keyboard `json:"reply_markup,omitempty"`
+	ChatID      int64  `json:"chat_id"`
+	Text        string `json:"text"`
+	ReplyMarkup any    `json:"reply_markup,omitempty"` // *keyboard or *replyKeyboard
 	LinkPreview struct {
 		IsDisabled bool `json:"is_disabled"`
 	} `json:"link_preview_options"`

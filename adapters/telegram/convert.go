@@ -147,6 +147,11 @@ func convertMessage(ev *Event, m *models.Message) {
 	}
 	if kind := nonText(m); kind != "" {
 		ev.NonText = kind
+		if kind == "location" {
+			// "Share my location" at the city question: her zone, and
+			// nothing of where she is.
+			ev.TZ = zoneAt(m.Location.Latitude, m.Location.Longitude)
+		}
 		return
 	}
 	ev.Ignore = true

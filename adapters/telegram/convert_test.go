@@ -54,7 +54,7 @@ func TestConvert(t *testing.T) {
 	set("photo", func(e *Event) { personal(e); e.NonText = "photo" })
 	set("voice", func(e *Event) { personal(e); e.NonText = "voice" })
 	set("gif", func(e *Event) { personal(e); e.NonText = "animation" })
-	set("location", func(e *Event) { personal(e); e.NonText = "location" })
+	set("location", func(e *Event) { personal(e); e.NonText = "location"; e.TZ = "Etc/GMT" }) // at sea off Africa: only the zone is kept
 	set("contact", func(e *Event) { personal(e); e.NonText = "contact" })
 	set("service", func(e *Event) { personal(e); e.Ignore = true; e.Incoming.NonText = "" })
 	set("from bot", func(e *Event) { e.ChatID, e.Ignore = 42, true })

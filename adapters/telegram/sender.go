@@ -77,12 +77,17 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 		s.log.Error("telegram: empty reply not sent", "conv", conv)
 		return nil
 	}
-	kb := s.keyboard(conv, r.Buttons)
+	var markup any
+	if kb := s.keyboard(conv, r.Buttons); r.Location != "" {
+		markup = locationKeyboard(r)
+	} else if kb != nil {
+		markup = kb
+	}
 	return s.progress.Send(conv, r.Text, len(parts), func(i int) error {
 		params := sendMessageParams{ChatID: chat, Text: parts[i]}
 		params.LinkPreview.IsDisabled = true
-		if i == len(parts)-1 {
-			params.ReplyMarkup = kb
+		if i == len(parts)-1 && markup != nil {
+			params.ReplyMarkup = markup
 		}
 		if err := s.api.call(ctx, "sendMessage", params, nil); err != nil {
 			return sendErr(err)
@@ -130,6 +135,33 @@ func (s *Sender) keyboard(conv bot.Conv, buttons []bot.Button) *keyboard {
 		return nil
 	}
 	return &kb
+}
+
+// locationKeyboard is a reply keyboard with a "Share my location" button
+// first. A message has one keyboard only, so the reply's other buttons
+// become keys that type their label, which the dialog understands as
+// pressing them.
+func locationKeyboard(r bot.Reply) *replyKeyboard {
+	kb := &replyKeyboard{OneTime: true, Resize: true}
+	kb.Keyboard = append(kb.Keyboard, []keyButton{{Text: r.Location, RequestLocation: true}})
+	for _, b := range r.Buttons {
+		if strings.TrimSpace(b.Label) != "" {
+			kb.Keyboard = append(kb.Keyboard, []keyButton{{Text: b.Label}})
+		}
+	}
+	return kb
+}
+
+// replyKeyboard and keyButton are the wire form of a reply keyboard.
+type replyKeyboard struct {
+	Keyboard [][]keyButton `json:"keyboard"`
+	OneTime  bool          `json:"one_time_keyboard"`
+	Resize   bool          `json:"resize_keyboard"`
+}
+
+type keyButton struct {
+	Text            string `json:"text"`
+	RequestLocation bool   `json:"request_location,omitempty"`
 }
 
 // keyboard and button are the wire form of an inline keyboard. The
