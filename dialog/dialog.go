@@ -17,7 +17,6 @@ type Dialog struct {
 	steps     map[string]*content.Step
 	questions map[string]*content.Question
 	flags     map[string]*content.RedFlag
-	phrases   [][]string // each red flag's phrases, normalized once, by index in cat.RedFlags
 	commands  map[string]bool
 	u         *understanding
 }
@@ -39,12 +38,8 @@ func New(cat *content.Catalog) *Dialog {
 	for i := range cat.Questions {
 		d.questions[cat.Questions[i].ID] = &cat.Questions[i]
 	}
-	d.phrases = make([][]string, len(cat.RedFlags))
 	for i := range cat.RedFlags {
 		d.flags[cat.RedFlags[i].ID] = &cat.RedFlags[i]
-		for _, p := range cat.RedFlags[i].Phrases {
-			d.phrases[i] = append(d.phrases[i], normalize(p))
-		}
 	}
 	for _, c := range cat.Commands {
 		d.commands[c.Name] = true

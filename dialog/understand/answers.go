@@ -149,11 +149,12 @@ func (a *Analyzer) Asking(t Text, raw string) bool {
 // a "no" opening the message answers rather than negates ("nah, try
 // something else" asks for the next tip).
 func (a *Analyzer) negatedAnswer(t Text, s Span) bool {
-	if s.From > 0 && len(a.neg.before) > 0 && t[0].Clause == t[s.From].Clause {
-		lead := t[1:]
-		if t[0].Stem == "no" {
-			return a.neg.negated(lead, Span{From: s.From - 1, To: s.To - 1})
+	if s.From > 0 && t[0].Stem == "no" {
+		shifted := Span{From: s.From - 1, To: s.To - 1}
+		for _, i := range s.Skipped {
+			shifted.Skipped = append(shifted.Skipped, i-1)
 		}
+		return a.neg.negated(t[1:], shifted)
 	}
 	return a.neg.negated(t, s)
 }

@@ -57,16 +57,6 @@ func (t Text) Find(p Phrase, gap int) []Span {
 	return out
 }
 
-// Has reports whether p occurs anywhere in t (no gaps).
-func (t Text) Has(p Phrase) bool {
-	for i := range t {
-		if t.matchAt(p, i) {
-			return true
-		}
-	}
-	return false
-}
-
 // inClause reports whether any of ps stands in clause c of t, optionally
 // only before token limit (limit < 0: anywhere).
 func (t Text) inClause(ps []Phrase, c, limit int) bool {
