@@ -1,6 +1,8 @@
 package understand
 
 import (
+	"slices"
+
 	"github.com/letdownbot/letdown/content"
 )
 
@@ -74,6 +76,12 @@ var levels = []string{content.LevelEmergency, content.LevelToday, content.LevelS
 // Detect returns the most urgent sign in t; within a level, the one
 // resting on the most words ("my baby has a fever" is about the baby).
 func (f *Flags) Detect(t Text) (Flag, bool) {
+	// Only phrases whose first word is in the message can match: one look
+	// at a set instead of a scan of the message per phrase.
+	present := make(map[string]bool, len(t))
+	for _, tok := range t {
+		present[tok.Stem] = true
+	}
 	for _, level := range levels {
 		var best Flag
 		bestN := 0
@@ -82,7 +90,7 @@ func (f *Flags) Detect(t Text) (Flag, bool) {
 			if r.level != level {
 				continue
 			}
-			if fl, n := f.match(r, t); n > bestN {
+			if fl, n := f.match(r, t, present); n > bestN {
 				best, bestN = fl, n
 			}
 		}
@@ -94,7 +102,7 @@ func (f *Flags) Detect(t Text) (Flag, bool) {
 }
 
 // match returns how strongly rule r holds in t (0: not at all).
-func (f *Flags) match(r *rule, t Text) (Flag, int) {
+func (f *Flags) match(r *rule, t Text, present map[string]bool) (Flag, int) {
 	var best Flag
 	bestN := 0
 	consider := func(how string, spans []Span) {
@@ -117,12 +125,15 @@ func (f *Flags) match(r *rule, t Text) (Flag, int) {
 		best, bestN = Flag{ID: r.id, Level: r.level, How: how, Words: ws}, n
 	}
 	for _, p := range r.phrases {
+		if !present[p[0]] {
+			continue
+		}
 		for _, s := range t.Find(p, gapFor(p)) {
 			consider("phrase", []Span{s})
 		}
 	}
 	for _, row := range r.together {
-		for _, spans := range together(t, row) {
+		for _, spans := range together(t, row, present) {
 			consider("together", spans)
 		}
 	}
@@ -148,9 +159,14 @@ func gapFor(p Phrase) int {
 
 // together returns, for each sentence where every group of row has a
 // phrase, one span per group.
-func together(t Text, row [][]Phrase) [][]Span {
+func together(t Text, row [][]Phrase, present map[string]bool) [][]Span {
 	if len(t) == 0 || len(row) == 0 {
 		return nil
+	}
+	for _, group := range row {
+		if !slices.ContainsFunc(group, func(p Phrase) bool { return present[p[0]] }) {
+			return nil
+		}
 	}
 	var out [][]Span
 	for c := 0; c <= t[len(t)-1].Sentence; c++ {
