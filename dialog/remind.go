@@ -115,19 +115,15 @@ func zonesMatching(typed string) []string {
 	if q == "" {
 		return nil
 	}
-	var exact, partial []string
+	if exact := exactZones(q); len(exact) > 0 || len(q) < 3 {
+		return exact
+	}
+	var partial []string
 	for _, z := range content.Zones() {
 		lz := strings.ToLower(z)
-		city := lz[strings.LastIndex(lz, "/")+1:]
-		switch {
-		case lz == q || city == q:
-			exact = append(exact, z)
-		case len(q) >= 3 && strings.Contains(city, q):
+		if strings.Contains(lz[strings.LastIndex(lz, "/")+1:], q) {
 			partial = append(partial, z)
 		}
-	}
-	if len(exact) > 0 {
-		return exact
 	}
 	return partial
 }

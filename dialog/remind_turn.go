@@ -89,22 +89,19 @@ func (t *turn) finishRemind() {
 	t.reply(p.fill(t.d.msg("remind_on"), time.Unix(p.Next, 0)), t.currentButtons())
 }
 
-// remindText handles free text while setting reminders up: a city or zone,
-// or the time on her clock. It reports whether the text was used.
+// remindText handles the time on her clock typed at the clock question.
+// (A city typed at the city question is read by freeAnswer.) It reports
+// whether the text was used.
 func (t *turn) remindText(text string) bool {
-	switch t.st.Name {
-	case stateRemindZone:
-		t.pickZone(zonesMatching(text))
-		return true
-	case stateRemindClock:
-		off, ok := offsetFromClock(text, t.now)
-		if !ok {
-			return false
-		}
-		t.setZone(off)
-		return true
+	if t.st.Name != stateRemindClock {
+		return false
 	}
-	return false
+	off, ok := offsetFromClock(text, t.now)
+	if !ok {
+		return false
+	}
+	t.setZone(off)
+	return true
 }
 
 // pickZone sets the one zone found, offers a choice of several, or asks for

@@ -162,23 +162,3 @@ func hoursMinutes(d time.Duration) string {
 	d = d.Round(time.Minute)
 	return fmt.Sprintf("%dh%02d", int(d.Hours()), int(d.Minutes())%60)
 }
-
-// parseMl reads "40", "40 ml", "30 and 25", "30/25": millilitres for one
-// or both sides.
-func parseMl(text string) (left, right int, ok bool) {
-	var nums []int
-	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r < '0' || r > '9' }) {
-		n, err := strconv.Atoi(f)
-		if err != nil || n > 1000 {
-			return 0, 0, false
-		}
-		nums = append(nums, n)
-	}
-	switch len(nums) {
-	case 1:
-		return nums[0], 0, true
-	case 2:
-		return nums[0], nums[1], true
-	}
-	return 0, 0, false
-}

@@ -131,10 +131,13 @@ func TestSessionTimerChecksIn(t *testing.T) {
 	}
 }
 
-func TestParseMl(t *testing.T) {
-	tests := []struct {
+// TestLogReadsMillilitres: the millilitres question takes one side or
+// two, in any of the ways people type them, and refuses what is not a
+// volume or too much to be one.
+func TestLogReadsMillilitres(t *testing.T) {
+	for _, tt := range []struct {
 		in          string
-		left, right int
+		left, right int64
 		ok          bool
 	}{
 		{"40", 40, 0, true},
@@ -144,11 +147,19 @@ func TestParseMl(t *testing.T) {
 		{"lots", 0, 0, false},
 		{"1 2 3", 0, 0, false},
 		{"5000", 0, 0, false},
-	}
-	for _, tt := range tests {
-		l, r, ok := parseMl(tt.in)
-		if l != tt.left || r != tt.right || ok != tt.ok {
-			t.Errorf("parseMl(%q) = %d, %d, %v; want %d, %d, %v", tt.in, l, r, ok, tt.left, tt.right, tt.ok)
+	} {
+		c := start(t)
+		c.do(Input{Command: "log"})
+		c.press("1:lg:side:b")
+		c.do(Input{Text: "15"})
+		c.do(Input{Text: tt.in})
+		logged := len(c.st.Data.Log) == 1
+		if logged != tt.ok {
+			t.Errorf("%q at the millilitres question: logged = %v, want %v", tt.in, logged, tt.ok)
+			continue
+		}
+		if s := c.st.Data.Log; logged && (s[0][3] != tt.left || s[0][4] != tt.right) {
+			t.Errorf("%q logged %d and %d ml, want %d and %d", tt.in, s[0][3], s[0][4], tt.left, tt.right)
 		}
 	}
 }

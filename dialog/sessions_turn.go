@@ -49,27 +49,6 @@ func (t *turn) logButton(step, value string) bool {
 	return true
 }
 
-// logText takes typed millilitres ("40", "30 and 25"), or typed minutes.
-func (t *turn) logText(text string) bool {
-	switch t.st.Name {
-	case stateLogMl:
-		left, right, ok := parseMl(text)
-		if !ok {
-			return false
-		}
-		t.st.Data.Draft.setMl(left, right)
-		t.finishLog()
-		return true
-	case stateLogMinutes:
-		m, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), "min")))
-		if err != nil || m < 1 || m > 120 {
-			return false
-		}
-		return t.logButton("min", strconv.Itoa(m))
-	}
-	return false
-}
-
 // finishLog records the draft as a session that ended now.
 func (t *turn) finishLog() {
 	s := *t.st.Data.Draft

@@ -126,7 +126,7 @@ func (t *turn) freeAnswer(tx understand.Text, raw string) bool {
 			}
 		}
 	}
-	if t.remindText(raw) || t.logText(raw) {
+	if t.remindText(raw) {
 		t.understood("answer", t.st.Name)
 		return true
 	}
