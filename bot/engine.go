@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -65,64 +66,97 @@ type Result struct {
 	// changed and nothing new was queued.
 	Duplicate bool
 	Outcome   dialog.Outcome
+	// Wake is when the conversation next needs a turn without her (a
+	// reminder, a check-in, a session passing the retention), as her
+	// stored state says after this update; the zero time when never. It is
+	// set for reminder turns, duplicates included, so that the Scheduler
+	// can put the index right when a crash left it behind the state.
+	Wake time.Time
 }
 
-// Handle runs one turn for in and commits it: new state, watermark and
-// replies in one atomic store operation guarded by the conversation's
-// version. When another turn of the same conversation commits first, it
-// reloads and runs again. Only after Handle returns without error may the
-// adapter acknowledge the update to the platform.
+// Handle runs one turn for in and commits it: new state, session log,
+// recent update ids and replies in one atomic store operation guarded by
+// the conversation's version. When another turn of the same conversation
+// commits first, it reloads and runs again. Only after Handle returns
+// without error may the adapter acknowledge the update to the platform.
+//
+// A reminder turn of someone who blocked the bot pings nobody: it only
+// lets go of sessions past the retention, keeping the blocked mark.
 func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 	at := in.At
 	if at.IsZero() {
 		at = e.now()
 	}
+	reminder := !in.Reminder.IsZero()
 	for attempt := 0; ; attempt++ {
 		snap, err := e.store.Load(ctx, in.Conv)
 		if err != nil {
 			return Result{}, fmt.Errorf("load %s: %w", in.Conv, err)
 		}
-		if in.UpdateID != 0 && in.UpdateID <= snap.Watermark {
+		if in.UpdateID != 0 && snap.Handled(in.UpdateID) {
 			e.stats.duplicates.Add(1)
 			return Result{Duplicate: true}, nil
 		}
-		if !in.Reminder.IsZero() && snap.Blocked {
-			// She blocked the bot: a reminder would only clear the mark.
-			return Result{}, nil
-		}
 		st := decodeState(snap.State)
-		was := st.NextReminder()
-		next, replies, outcome := e.dialog.Step(st, in.input(), at)
-		if len(replies) == 0 && !outcome.Forget {
-			// Only a reminder whose plan changed since gets no answer:
-			// nothing to commit.
-			return Result{Outcome: outcome}, nil
+		moved := dialog.AttachLog(&st, snap.Log)
+		was := e.dialog.Wake(st)
+		pruned := e.dialog.Prune(&st, at)
+
+		var (
+			next    dialog.State
+			replies []Reply
+			outcome dialog.Outcome
+			wake    time.Time
+		)
+		housekeeping := reminder && snap.Blocked
+		if housekeeping {
+			next, wake = st, e.dialog.LogWake(st)
+		} else {
+			next, replies, outcome = e.dialog.Step(st, in.input(), at)
+			wake = e.dialog.Wake(next)
+		}
+		logChanged := moved || pruned || !slices.Equal(next.Data.Log, st.Data.Log)
+		if len(replies) == 0 && !outcome.Forget && !logChanged {
+			// A reminder whose plan changed since, or one for someone who
+			// blocked the bot: nothing to commit.
+			return Result{Outcome: outcome, Wake: wake}, nil
 		}
 		c := Commit{
-			Conv:      in.Conv,
-			Version:   snap.Version,
-			Watermark: max(in.UpdateID, snap.Watermark),
-			DedupeKey: in.DedupeKey,
-			Replies:   replies,
-			Erase:     outcome.Forget,
-			TTL:       e.ttl,
+			Conv:         in.Conv,
+			Version:      snap.Version,
+			DedupeKey:    in.DedupeKey,
+			Replies:      replies,
+			Erase:        outcome.Forget,
+			TTL:          e.ttl,
+			Housekeeping: housekeeping,
 		}
+		c.Watermark, c.Seen = snap.Remember(in.UpdateID)
 		if !outcome.Forget {
 			if c.State, err = json.Marshal(next); err != nil {
 				return Result{}, fmt.Errorf("encode state: %w", err)
 			}
-			if now := next.NextReminder(); !was.Equal(now) {
-				c.Remind = &now // the zero time cancels
+			if logChanged {
+				c.Log, c.LogTTL = dialog.EncodeLog(next.Data.Log), e.dialog.LogTTL(next, at)
+			}
+			// The index wakes her at the earliest of what her state holds.
+			// A blocked conversation's index was left behind: write it.
+			if snap.Blocked || !was.Equal(wake) {
+				c.Remind = &wake // the zero time cancels
 			}
 		}
 		out, err := e.store.Commit(ctx, c)
 		switch {
 		case err == nil:
-			e.stats.count(outcome)
-			return Result{Replies: out, Outcome: outcome}, nil
+			if !housekeeping {
+				e.stats.count(outcome)
+			}
+			if outcome.Forget {
+				wake = time.Time{}
+			}
+			return Result{Replies: out, Outcome: outcome, Wake: wake}, nil
 		case errors.Is(err, ErrDuplicate):
 			e.stats.duplicates.Add(1)
-			return Result{Duplicate: true}, nil
+			return e.duplicate(ctx, in)
 		case !errors.Is(err, ErrConflict):
 			return Result{}, fmt.Errorf("commit %s: %w", in.Conv, err)
 		}
@@ -134,6 +168,29 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 			return Result{}, err
 		}
 	}
+}
+
+// duplicate is the Result of an update whose dedupe key was committed
+// before. For a reminder it reads the state that turn left, so that the
+// Scheduler learns when she is due next even if the replica that ran the
+// turn died before writing the index.
+func (e *Engine) duplicate(ctx context.Context, in Incoming) (Result, error) {
+	res := Result{Duplicate: true}
+	if in.Reminder.IsZero() {
+		return res, nil
+	}
+	snap, err := e.store.Load(ctx, in.Conv)
+	if err != nil {
+		return Result{}, fmt.Errorf("load %s: %w", in.Conv, err)
+	}
+	st := decodeState(snap.State)
+	dialog.AttachLog(&st, snap.Log)
+	if snap.Blocked {
+		res.Wake = e.dialog.LogWake(st)
+	} else {
+		res.Wake = e.dialog.Wake(st)
+	}
+	return res, nil
 }
 
 // Prompt returns what conv's conversation is asking right now, without

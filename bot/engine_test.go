@@ -3,12 +3,16 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/letdownbot/letdown/adapters/memstore"
 	"github.com/letdownbot/letdown/bot"
+	"github.com/letdownbot/letdown/bot/bottest"
 	"github.com/letdownbot/letdown/content"
 	"github.com/letdownbot/letdown/dialog"
 )
@@ -39,13 +43,12 @@ func TestSameUpdateTwiceIsHandledOnce(t *testing.T) {
 	first := handle(t, e, bot.Incoming{Conv: conv, UpdateID: 7, Command: "start"})
 	before, _ := store.Load(context.Background(), conv)
 	again := handle(t, e, bot.Incoming{Conv: conv, UpdateID: 7, Command: "start"})
-	older := handle(t, e, bot.Incoming{Conv: conv, UpdateID: 6, Text: "hello"})
 	after, _ := store.Load(context.Background(), conv)
 	if len(first.Replies) == 0 || first.Duplicate {
 		t.Fatalf("first delivery = %+v, want replies", first)
 	}
-	if !again.Duplicate || len(again.Replies) != 0 || !older.Duplicate {
-		t.Errorf("repeat = %+v, older = %+v, want both dropped as duplicates", again, older)
+	if !again.Duplicate || len(again.Replies) != 0 {
+		t.Errorf("repeat = %+v, want it dropped as a duplicate", again)
 	}
 	if after.Version != before.Version {
 		t.Errorf("version %d → %d after a duplicate, want unchanged", before.Version, after.Version)
@@ -53,6 +56,80 @@ func TestSameUpdateTwiceIsHandledOnce(t *testing.T) {
 	pending, _ := store.Pending(context.Background(), conv, 100)
 	if len(pending) != len(first.Replies) {
 		t.Errorf("outbox holds %d replies, want the %d of the first delivery only", len(pending), len(first.Replies))
+	}
+}
+
+// The probe's lost update: two updates of one chat posted at the same
+// moment commit in either order. The lower id, arriving second, is a new
+// update and must be answered, once; a bare watermark dropped it.
+func TestUpdatesOutOfOrderAreEachHandledOnce(t *testing.T) {
+	store := memstore.New()
+	e := newEngine(t, store)
+	handle(t, e, bot.Incoming{Conv: conv, UpdateID: 10, Command: "start"})
+	for _, id := range []int64{12, 11} {
+		if res := handle(t, e, bot.Incoming{Conv: conv, UpdateID: id, Text: "hello"}); res.Duplicate || len(res.Replies) == 0 {
+			t.Errorf("update %d, arriving after 12 = %+v, want it answered", id, res)
+		}
+	}
+	for _, id := range []int64{10, 11, 12} {
+		if res := handle(t, e, bot.Incoming{Conv: conv, UpdateID: id, Text: "hello"}); !res.Duplicate {
+			t.Errorf("update %d again = %+v, want a duplicate", id, res)
+		}
+	}
+	if snap, _ := store.Load(context.Background(), conv); snap.Version != 3 {
+		t.Errorf("version = %d after 3 updates and their repeats, want 3", snap.Version)
+	}
+}
+
+// Concurrent deliveries of many updates of one chat, each twice, in a
+// shuffled order: every update commits exactly once.
+func TestConcurrentUpdatesOfOneChat(t *testing.T) {
+	store := memstore.New()
+	e := newEngine(t, store)
+	handle(t, e, bot.Incoming{Conv: conv, UpdateID: 100, Command: "start"})
+	const n = 20 // within bot.RecentUpdates of each other
+	ids := make([]int64, 0, 2*n)
+	for i := range int64(n) {
+		ids = append(ids, 101+i, 101+i)
+	}
+	rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	var handled atomic.Int64
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := e.Handle(context.Background(), bot.Incoming{Conv: conv, UpdateID: id, Text: "hello"})
+			if err != nil {
+				t.Errorf("Handle(%d) = %v", id, err)
+			}
+			if !res.Duplicate {
+				handled.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := handled.Load(); got != n {
+		t.Errorf("%d of %d updates handled, each delivered twice: want each exactly once", got, n)
+	}
+}
+
+func TestRemember(t *testing.T) {
+	snap := bot.Snapshot{Watermark: 5}
+	for _, id := range []int64{9, 7, 8, 7} {
+		snap.Watermark, snap.Seen = snap.Remember(id)
+	}
+	if snap.Watermark != 5 || !slices.Equal(snap.Seen, []int64{7, 8, 9}) {
+		t.Errorf("after 9, 7, 8, 7: watermark %d, seen %v; want 5 and [7 8 9]", snap.Watermark, snap.Seen)
+	}
+	if !snap.Handled(4) || !snap.Handled(8) || snap.Handled(6) || snap.Handled(10) {
+		t.Errorf("Handled is wrong for %+v", snap)
+	}
+	for id := int64(10); id < 10+bot.RecentUpdates; id++ {
+		snap.Watermark, snap.Seen = snap.Remember(id)
+	}
+	if len(snap.Seen) != bot.RecentUpdates || snap.Watermark != 9 || !snap.Handled(6) {
+		t.Errorf("after %d more: watermark %d, %d seen; want the set bounded and 6 fallen below the watermark 9", bot.RecentUpdates, snap.Watermark, len(snap.Seen))
 	}
 }
 
@@ -258,4 +335,9 @@ func TestCommitCarriesTheReminderPlan(t *testing.T) {
 	if len(spy.reminds) != before || len(res.Replies) != 0 {
 		t.Errorf("a stale reminder committed %d times with %d replies", len(spy.reminds)-before, len(res.Replies))
 	}
+}
+
+func TestRetentionWithoutHerComingBack(t *testing.T) {
+	clock := bottest.NewClock(time.Date(2025, 3, 1, 3, 0, 0, 0, time.UTC))
+	bottest.TestRetention(t, memstore.New(memstore.WithNow(clock.Now)), clock)
 }

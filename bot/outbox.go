@@ -40,6 +40,8 @@ type Outbox interface {
 	// Block records that the platform refused conv for good: its queued
 	// replies are dropped and it leaves the ready index. The mark is
 	// cleared by her next committed turn (she unblocked the bot and wrote).
+	// Her reminder stays indexed: the Engine's reminder turns for someone
+	// blocked ping nobody, and only keep her session log to its retention.
 	Block(ctx context.Context, conv Conv) error
 }
 

@@ -17,6 +17,11 @@ type Reminders interface {
 	// Done removes a claimed reminder, unless the conversation has been
 	// rescheduled since the claim (then the new time stands).
 	Done(ctx context.Context, d Due) error
+	// Requeue moves a claimed reminder to at, unless the conversation has
+	// been rescheduled or claimed again since the claim: the turn found
+	// her state due at another time than the index said (a crash between
+	// a commit and its index write leaves the index behind the state).
+	Requeue(ctx context.Context, d Due, at time.Time) error
 	// NextReminder returns conv's pending reminder time, or the zero time.
 	NextReminder(ctx context.Context, conv Conv) (time.Time, error)
 }

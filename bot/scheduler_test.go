@@ -153,10 +153,13 @@ func TestSchedulerStalledClaim(t *testing.T) {
 	}
 }
 
-// failingReminders fails Done, as a store that went away would.
+// failingReminders fails Done and Requeue, as a store that went away would.
 type failingReminders struct{ bot.Reminders }
 
 func (failingReminders) Done(context.Context, bot.Due) error { return errors.New("store down") }
+func (failingReminders) Requeue(context.Context, bot.Due, time.Time) error {
+	return errors.New("store down")
+}
 
 // A turn whose Done failed comes due again after the lease, and then
 // commits nothing new.
@@ -247,4 +250,10 @@ func TestSchedulerDay(t *testing.T) {
 		people = 100
 	}
 	bottest.TestSchedulerDay(t, func() bot.Store { return store }, 2, people)
+}
+
+func TestReminderCrash(t *testing.T) {
+	clock := bottest.NewClock(bottest.DayStart)
+	s := memstore.New(memstore.WithNow(clock.Now))
+	bottest.TestReminderCrash(t, func() bottest.StoreWithReminders { return s }, 60)
 }

@@ -19,20 +19,25 @@ type State struct {
 // Data is what the dialog remembers between messages. Field names are short
 // because every conversation stores one.
 type Data struct {
-	Lang     string    `json:"l,omitempty"`
-	Method   string    `json:"m,omitempty"`  // "pump", "hand" or "both"
-	Double   bool      `json:"db,omitempty"` // double pumping
-	Steady   string    `json:"fs,omitempty"` // answers to the three yardsticks: "yes" or "no"
-	Amount   string    `json:"fa,omitempty"`
-	Time     string    `json:"ft,omitempty"`
-	Tried    []string  `json:"tr,omitempty"` // "warm_compress", "skin_to_skin"
-	Mastitis bool      `json:"mx,omitempty"` // signs of mastitis were reported: no heat, no deep massage, no extra pumping
-	Step     string    `json:"st,omitempty"` // id of the guidance step on screen, in state walk
-	Helped   []string  `json:"hp,omitempty"` // steps she marked "Done / it helped"
-	Remind   *Plan     `json:"r,omitempty"`  // her reminder plan; nil when reminders are off
-	Setup    *Plan     `json:"su,omitempty"` // a reminder plan being set up
-	Log      []Session `json:"lg,omitempty"` // logged sessions, within the retention
-	Draft    *Session  `json:"dr,omitempty"` // a session being logged
+	Lang     string   `json:"l,omitempty"`
+	Method   string   `json:"m,omitempty"`  // "pump", "hand" or "both"
+	Double   bool     `json:"db,omitempty"` // double pumping
+	Steady   string   `json:"fs,omitempty"` // answers to the three yardsticks: "yes" or "no"
+	Amount   string   `json:"fa,omitempty"`
+	Time     string   `json:"ft,omitempty"`
+	Tried    []string `json:"tr,omitempty"` // "warm_compress", "skin_to_skin"
+	Mastitis bool     `json:"mx,omitempty"` // signs of mastitis were reported: no heat, no deep massage, no extra pumping
+	Step     string   `json:"st,omitempty"` // id of the guidance step on screen, in state walk
+	Helped   []string `json:"hp,omitempty"` // steps she marked "Done / it helped"
+	Remind   *Plan    `json:"r,omitempty"`  // her reminder plan; nil when reminders are off
+	Setup    *Plan    `json:"su,omitempty"` // a reminder plan being set up
+	// Log is her logged sessions within the retention. It is stored apart
+	// from the state (EncodeLog, AttachLog), so that it can expire on its
+	// own and is not rewritten with every turn; OldLog is where states
+	// written before that kept it, read once and moved.
+	Log    []Session `json:"-"`
+	OldLog []Session `json:"lg,omitempty"`
+	Draft  *Session  `json:"dr,omitempty"` // a session being logged
 	// CheckIn is when the session timer asks how it went (unix seconds);
 	// CheckedIn the slot of the check-in whose buttons are live.
 	CheckIn   int64 `json:"ci,omitempty"`

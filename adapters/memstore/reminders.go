@@ -75,6 +75,20 @@ func (s *Store) Done(ctx context.Context, d bot.Due) error {
 	return nil
 }
 
+// Requeue moves a claimed reminder to at unless it was rescheduled or
+// claimed again since.
+func (s *Store) Requeue(ctx context.Context, d bot.Due, at time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.due[d.Conv]; ok && r.claim != 0 && r.claim == d.Claim {
+		s.remind(d.Conv, at)
+	}
+	return nil
+}
+
 // NextReminder returns conv's pending reminder time, or the zero time.
 func (s *Store) NextReminder(ctx context.Context, conv bot.Conv) (time.Time, error) {
 	if err := ctx.Err(); err != nil {

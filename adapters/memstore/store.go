@@ -8,6 +8,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +19,7 @@ var (
 	_ bot.Store     = (*Store)(nil)
 	_ bot.Outbox    = (*Store)(nil)
 	_ bot.Reminders = (*Store)(nil)
+	_ bot.Lister    = (*Store)(nil)
 )
 
 // Store is an in-memory bot.Store, safe for concurrent use.
@@ -44,9 +46,12 @@ type lease struct {
 // and outlive the rest when they have to.
 type record struct {
 	version, watermark, seq int64
-	state                   []byte // nil when there is none
+	seen                    []int64 // update ids above the watermark
+	state                   []byte  // nil when there is none
 	outbox                  []bot.Outgoing
 	expires                 time.Time            // when all but the dedupe keys go; zero: never
+	log                     []byte               // the session log; nil when there is none
+	logExpires              time.Time            // when the log goes; zero: never
 	dedupe                  map[string]time.Time // dedupe key → when it is forgotten
 	blocked                 bool                 // the platform refused this conversation for good
 }
@@ -83,7 +88,7 @@ func (s *Store) Load(ctx context.Context, conv bot.Conv) (bot.Snapshot, error) {
 	if r == nil || r.version == 0 {
 		return bot.Snapshot{}, nil
 	}
-	return bot.Snapshot{Version: r.version, Watermark: r.watermark, State: slices.Clone(r.state), Blocked: r.blocked}, nil
+	return bot.Snapshot{Version: r.version, Watermark: r.watermark, Seen: slices.Clone(r.seen), State: slices.Clone(r.state), Log: slices.Clone(r.log), Blocked: r.blocked}, nil
 }
 
 // Commit applies c atomically; see bot.Commit for what each field does.
@@ -114,15 +119,21 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 	}
 
 	if c.Erase {
-		r.state, r.outbox, r.dedupe = nil, nil, nil
+		r.state, r.outbox, r.dedupe, r.log, r.logExpires = nil, nil, nil, nil, time.Time{}
 		delete(s.due, c.Conv)
 	}
 	if c.Remind != nil {
 		s.remind(c.Conv, *c.Remind)
 	}
 	r.version++
-	r.blocked = false
-	r.watermark = max(r.watermark, c.Watermark)
+	r.blocked = r.blocked && c.Housekeeping
+	r.watermark, r.seen = max(r.watermark, c.Watermark), slices.Clone(c.Seen)
+	if c.Log != nil {
+		r.log, r.logExpires = nil, time.Time{}
+		if len(c.Log) > 0 {
+			r.log, r.logExpires = slices.Clone(c.Log), expiry(now, c.LogTTL, true)
+		}
+	}
 	r.state = nil
 	if len(c.State) > 0 {
 		r.state = slices.Clone(c.State)
@@ -277,8 +288,8 @@ func (s *Store) Release(ctx context.Context, conv bot.Conv, owner string) error 
 	return ctx.Err()
 }
 
-// Block drops conv's queued replies, cancels its reminder, and marks it
-// refused until its next commit.
+// Block drops conv's queued replies and marks it refused until its next
+// commit; its reminder stays for the Engine to decide.
 func (s *Store) Block(ctx context.Context, conv bot.Conv) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -290,8 +301,25 @@ func (s *Store) Block(ctx context.Context, conv bot.Conv) error {
 		r.blocked = true
 	}
 	delete(s.ready, conv)
-	delete(s.due, conv)
 	return nil
+}
+
+// Conversations returns every conversation whose key begins with prefix
+// and that has anything stored.
+func (s *Store) Conversations(ctx context.Context, prefix bot.Conv) ([]bot.Conv, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	var out []bot.Conv
+	for conv := range s.convs {
+		if strings.HasPrefix(string(conv), string(prefix)) && s.live(conv, now) != nil {
+			out = append(out, conv)
+		}
+	}
+	return out, nil
 }
 
 // expiry returns when a conversation committed at now with ttl expires
@@ -338,6 +366,9 @@ func (s *Store) sweep(now time.Time) {
 func (r *record) expire(now time.Time) bool {
 	if !r.expires.IsZero() && !now.Before(r.expires) {
 		*r = record{dedupe: r.dedupe}
+	}
+	if !r.logExpires.IsZero() && !now.Before(r.logExpires) {
+		r.log, r.logExpires = nil, time.Time{}
 	}
 	for k, until := range r.dedupe {
 		if !now.Before(until) {

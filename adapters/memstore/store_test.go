@@ -50,6 +50,13 @@ func (s *Store) keys(conv bot.Conv) []bottest.Key {
 	if len(r.outbox) != 0 {
 		add(bottest.KindOutbox, ttl)
 	}
+	if r.log != nil {
+		var logTTL time.Duration
+		if !r.logExpires.IsZero() {
+			logTTL = r.logExpires.Sub(now)
+		}
+		add(bottest.KindLog, logTTL)
+	}
 	if len(r.dedupe) != 0 {
 		var last time.Time
 		for _, until := range r.dedupe {

@@ -240,7 +240,9 @@ return 0
 `)
 
 // Block drops conv's queued replies, marks it refused until its next
-// commit, cancels her reminder, and takes her out of the ready index.
+// commit, and takes her out of the ready index. Her reminder stays in the
+// index: the Engine pings nobody blocked, and a reminder turn then only
+// keeps her session log to its retention (bot.Outbox.Block).
 //
 // It removes conv from the index first and drops the outbox after, for
 // the reason Settle gives: a commit racing with Block either appends
@@ -253,14 +255,7 @@ func (s *Store) Block(ctx context.Context, conv bot.Conv) error {
 	if err != nil {
 		return err
 	}
-	// Her reminder goes in the same round trip: its shard shares the
-	// ready shard's slot. (EVAL, not EVALSHA: a pipeline cannot fall back
-	// on NOSCRIPT, and Block is rare.)
-	zset, claimed := s.dueKeys(conv)
-	pipe := s.client.Pipeline()
-	pipe.ZRem(ctx, s.readyKey(conv), string(conv))
-	scheduleScript.Eval(ctx, pipe, []string{zset, claimed}, string(conv), "")
-	if _, err := pipe.Exec(ctx); err != nil {
+	if err := s.client.ZRem(ctx, s.readyKey(conv), string(conv)).Err(); err != nil {
 		return fmt.Errorf("redisstore: block: %w", err)
 	}
 	if err := blockScript.Run(ctx, s.client, []string{b + metaKey, b + outboxKey}).Err(); err != nil {

@@ -248,12 +248,17 @@ func (s *Store) claimShards(ctx context.Context, shards []int, args map[int][]an
 
 // doneScript removes conversation ARGV[1] from the shard KEYS[1] / KEYS[2]
 // if claim ARGV[2] still holds it: it was neither rescheduled (which drops
-// the claim) nor claimed again since.
+// the claim) nor claimed again since. With ARGV[3] (Unix ms) it puts the
+// entry back due then instead (Requeue).
 var doneScript = redis.NewScript(`
 local cur = redis.call("HGET", KEYS[2], ARGV[1])
 if cur and string.match(cur, "%S+$") == ARGV[2] then
-  redis.call("ZREM", KEYS[1], ARGV[1])
   redis.call("HDEL", KEYS[2], ARGV[1])
+  if ARGV[3] then
+    redis.call("ZADD", KEYS[1], ARGV[3], ARGV[1])
+  else
+    redis.call("ZREM", KEYS[1], ARGV[1])
+  end
   return 1
 end
 return 0
@@ -268,6 +273,19 @@ func (s *Store) Done(ctx context.Context, d bot.Due) error {
 	zset, claimed := s.dueKeys(d.Conv)
 	if err := doneScript.Run(ctx, s.client, []string{zset, claimed}, string(d.Conv), strconv.FormatInt(d.Claim, 10)).Err(); err != nil {
 		return fmt.Errorf("redisstore: done: %w", err)
+	}
+	return nil
+}
+
+// Requeue moves a claimed reminder to at unless it was rescheduled or
+// claimed again since; one round trip, like Done.
+func (s *Store) Requeue(ctx context.Context, d bot.Due, at time.Time) error {
+	if d.Conv == "" {
+		return errors.New("redisstore: empty conversation key")
+	}
+	zset, claimed := s.dueKeys(d.Conv)
+	if err := doneScript.Run(ctx, s.client, []string{zset, claimed}, string(d.Conv), strconv.FormatInt(d.Claim, 10), strconv.FormatInt(at.UnixMilli(), 10)).Err(); err != nil {
+		return fmt.Errorf("redisstore: requeue: %w", err)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/letdownbot/letdown/adapters/redisstore/redistest"
 	"github.com/letdownbot/letdown/bot"
@@ -43,4 +44,33 @@ func replicaStores(t *testing.T, b *redistest.Backend) func() bot.Store {
 		t.Cleanup(func() { s.Close() })
 		return s
 	}
+}
+
+// TestReminderCrash kills a replica between its commits and their index
+// writes, on one server and on a cluster: every mother is pinged at her
+// next slot all the same (I5).
+func TestReminderCrash(t *testing.T) {
+	bottest.TestReminderCrash(t, schedStores(t, redistest.New(t)), 60)
+}
+
+func TestReminderCrashCluster(t *testing.T) {
+	bottest.TestReminderCrash(t, schedStores(t, redistest.Cluster(t)), 60)
+}
+
+// TestRetention lets a session pass the retention while she is away, on
+// one server and on a cluster: the Scheduler alone lets it go.
+func TestRetention(t *testing.T) {
+	for name, b := range map[string]func(testing.TB) *redistest.Backend{"single": redistest.New, "cluster": redistest.Cluster} {
+		t.Run(name, func(t *testing.T) {
+			clock := bottest.NewClock(time.Date(2025, 3, 1, 3, 0, 0, 0, time.UTC))
+			b := b(t)
+			bottest.TestRetention(t, New(b.Client, WithPrefix(b.Prefix), WithNow(clock.Now)), clock)
+		})
+	}
+}
+
+// schedStores is replicaStores for the Scheduler's suites.
+func schedStores(t *testing.T, b *redistest.Backend) func() bottest.StoreWithReminders {
+	stores := replicaStores(t, b)
+	return func() bottest.StoreWithReminders { return stores().(*Store) }
 }

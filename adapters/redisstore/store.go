@@ -7,9 +7,11 @@
 // all of them live in one cluster slot and every script below may touch
 // them together. With the default prefix "ld:" and conversation tg:1:1:
 //
-//	ld:{tg:1:1}:m   hash   v: version, w: watermark, n: last reply seq,
+//	ld:{tg:1:1}:m   hash   v: version, w: watermark, u: recent update ids
+//	                       above it ("7,9,10"), n: last reply seq,
 //	                       b: "1" while the platform refuses her (Block)
 //	ld:{tg:1:1}:s   string the dialog state (absent when there is none)
+//	ld:{tg:1:1}:g   string her session log (absent when there is none)
 //	ld:{tg:1:1}:o   list   outbox, oldest first: "<seq> <JSON of bot.Reply>"
 //	ld:{tg:1:1}:d   hash   dedupe key → Unix milliseconds it is remembered until
 //	ld:{tg:1:1}:l   string send lease: the owner id of the dispatcher holding it
@@ -39,7 +41,10 @@
 // In the tag, '%' and '}' of the conversation are written %25 and %7D: a
 // '}' would end the tag early. m, s and o share one time to live, set by
 // every commit (bot.Commit.TTL; at most bot.DedupeTTL when no state is
-// left, as after an erase). d lives bot.DedupeTTL after its newest key and
+// left, as after an erase). g has a time to live of its own, the retention
+// left for its newest session (bot.Commit.LogTTL), set whenever it is
+// written; the Engine rewrites it when an older session passes the
+// retention, woken by the reminder index if she does not come back. d lives bot.DedupeTTL after its newest key and
 // is pruned of expired keys whenever a key is added: Redis before 7.4 cannot
 // expire a hash field, and one small hash is far cheaper than a key per event.
 // l lives as long as the lease it holds (seconds).
@@ -50,7 +55,7 @@
 //
 // # Erasing
 //
-// A commit with Erase deletes s, o and d and keeps only what m needs to
+// A commit with Erase deletes s, o, d and g and keeps only what m needs to
 // recognise a retry, for at most bot.DedupeTTL. It leaves l alone: a lease
 // holds nothing about her (only which process is sending, an id chosen by
 // the operator or at random) and expires with the lease, and deleting it
@@ -215,6 +220,7 @@ const (
 	outboxKey = "o"
 	dedupeKey = "d"
 	leaseKey  = "l"
+	logKey    = "g"
 )
 
 // tagEscaper keeps a conversation from ending its hash tag early, and keeps
@@ -230,11 +236,12 @@ func (s *Store) base(conv bot.Conv) (string, error) {
 	return s.prefix + "{" + tagEscaper.Replace(string(conv)) + "}:", nil
 }
 
-// loadScript returns version, watermark, state and the blocked mark;
-// false (nil) for each that is absent.
+// loadScript returns version, watermark, state, the blocked mark, the
+// recent update ids and the session log; false (nil) for each that is
+// absent.
 var loadScript = redis.NewScript(`
-local mv = redis.call("HMGET", KEYS[1], "v", "w", "b")
-return {mv[1], mv[2], redis.call("GET", KEYS[2]), mv[3]}
+local mv = redis.call("HMGET", KEYS[1], "v", "w", "b", "u")
+return {mv[1], mv[2], redis.call("GET", KEYS[2]), mv[3], mv[4], redis.call("GET", KEYS[3])}
 `)
 
 // Load returns the conversation, or the zero Snapshot if there is none.
@@ -243,12 +250,12 @@ func (s *Store) Load(ctx context.Context, conv bot.Conv) (bot.Snapshot, error) {
 	if err != nil {
 		return bot.Snapshot{}, err
 	}
-	res, err := loadScript.Run(ctx, s.client, []string{b + metaKey, b + stateKey}).Slice()
+	res, err := loadScript.Run(ctx, s.client, []string{b + metaKey, b + stateKey, b + logKey}).Slice()
 	if err != nil {
 		return bot.Snapshot{}, fmt.Errorf("redisstore: load: %w", err)
 	}
-	if len(res) != 4 {
-		return bot.Snapshot{}, fmt.Errorf("redisstore: load: script returned %d values, want 4", len(res))
+	if len(res) != 6 {
+		return bot.Snapshot{}, fmt.Errorf("redisstore: load: script returned %d values, want 6", len(res))
 	}
 	var snap bot.Snapshot
 	if snap.Version, err = intOrZero(res[0]); err != nil {
@@ -261,7 +268,42 @@ func (s *Store) Load(ctx context.Context, conv bot.Conv) (bot.Snapshot, error) {
 		snap.State = []byte(st)
 	}
 	snap.Blocked = res[3] == "1"
+	if u, ok := res[4].(string); ok {
+		if snap.Seen, err = parseSeen(u); err != nil {
+			return bot.Snapshot{}, fmt.Errorf("redisstore: load: recent updates: %w", err)
+		}
+	}
+	if g, ok := res[5].(string); ok && g != "" {
+		snap.Log = []byte(g)
+	}
 	return snap, nil
+}
+
+// formatSeen and parseSeen write and read the recent update ids, "7,9,10".
+func formatSeen(ids []int64) string {
+	b := make([]byte, 0, 12*len(ids))
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(b)
+}
+
+func parseSeen(s string) ([]int64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	parts := strings.Split(s, ",")
+	ids := make([]int64, len(parts))
+	for i, p := range parts {
+		var err error
+		if ids[i], err = strconv.ParseInt(p, 10, 64); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
 }
 
 func intOrZero(v any) (int64, error) {
@@ -278,20 +320,23 @@ func intOrZero(v any) (int64, error) {
 
 // commitScript applies one bot.Commit.
 //
-// KEYS: m s o d. ARGV: 1 version the turn was computed from, 2 watermark
+// KEYS: m s o d g. ARGV: 1 version the turn was computed from, 2 watermark
 // ("" when not positive), 3 dedupe key ("" for none), 4 now (Unix ms),
 // 5 when the dedupe key is forgotten (Unix ms), 6 bot.DedupeTTL (ms),
-// 7 state ("" for none), 8 "1" to erase first, 9 time to live of m, s and o
-// (ms, 0: forever), 10… replies, encoded.
+// 7 state ("" for none), 8 "1" to erase first, "k" to keep the blocked
+// mark (bot.Commit.Housekeeping), "" for neither, 9 time to live of m, s and o
+// (ms, 0: forever), 10 recent update ids ("" for none), 11 session log
+// ("-" to leave it, "" to delete it), 12 its time to live (ms, 0: forever),
+// 13… replies, encoded.
 //
 // Returns -2 for a duplicate, -1 for a conflict, else the seq of the last
-// reply queued (0 when none). A commit clears the blocked mark: she wrote,
-// so she has unblocked the bot.
+// reply queued (0 when none). A commit clears the blocked mark unless it is
+// housekeeping: she wrote, so she has unblocked the bot.
 //
 // Numbers that must be exact (version, watermark, seq counter) stay
 // strings or go through HINCRBY: Lua's numbers are doubles.
 var commitScript = redis.NewScript(`
-local m, s, o, d = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local m, s, o, d, g = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local dk = ARGV[3]
 local now = tonumber(ARGV[4])
 if dk ~= "" then
@@ -301,12 +346,19 @@ end
 local cur = redis.call("HMGET", m, "v", "w")
 if (cur[1] or "0") ~= ARGV[1] then return -1 end
 
-if ARGV[8] == "1" then redis.call("DEL", s, o, d) end
+if ARGV[8] == "1" then redis.call("DEL", s, o, d, g) end
 redis.call("HINCRBY", m, "v", 1)
-redis.call("HDEL", m, "b")
+if ARGV[8] ~= "k" then redis.call("HDEL", m, "b") end
 local w, old = ARGV[2], cur[2]
 if w ~= "" and (not old or #w > #old or (#w == #old and w > old)) then
   redis.call("HSET", m, "w", w)
+end
+if ARGV[10] ~= "" then redis.call("HSET", m, "u", ARGV[10]) else redis.call("HDEL", m, "u") end
+if ARGV[11] == "" then
+  redis.call("DEL", g)
+elseif ARGV[11] ~= "-" then
+  redis.call("SET", g, ARGV[11])
+  if ARGV[12] ~= "0" then redis.call("PEXPIRE", g, ARGV[12]) end
 end
 if ARGV[7] ~= "" then redis.call("SET", s, ARGV[7]) else redis.call("DEL", s) end
 if dk ~= "" then
@@ -318,11 +370,11 @@ if dk ~= "" then
   redis.call("PEXPIRE", d, ARGV[6])
 end
 local last = 0
-local k = #ARGV - 9
+local k = #ARGV - 12
 if k > 0 then
   last = redis.call("HINCRBY", m, "n", k)
   local items = {}
-  for i = 1, k do items[i] = (last - k + i) .. " " .. ARGV[9 + i] end
+  for i = 1, k do items[i] = (last - k + i) .. " " .. ARGV[12 + i] end
   redis.call("RPUSH", o, unpack(items))
 end
 if ARGV[9] ~= "0" then
@@ -346,7 +398,7 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 	}
 	now := s.now()
 	hasState := len(c.State) > 0
-	args := make([]any, 9, 9+len(c.Replies))
+	args := make([]any, 12, 12+len(c.Replies))
 	args[0] = c.Version
 	args[1] = ""
 	if c.Watermark > 0 {
@@ -358,10 +410,22 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 	args[5] = bot.DedupeTTL.Milliseconds()
 	args[6] = c.State
 	args[7] = ""
-	if c.Erase {
+	switch {
+	case c.Erase:
 		args[7] = "1"
+	case c.Housekeeping:
+		args[7] = "k"
 	}
 	args[8] = ttlMillis(c.TTL, hasState)
+	args[9] = formatSeen(c.Seen)
+	args[10] = "-"
+	args[11] = int64(0)
+	if c.Log != nil {
+		args[10] = c.Log
+		if c.LogTTL > 0 {
+			args[11] = max(c.LogTTL.Milliseconds(), 1)
+		}
+	}
 	for _, r := range c.Replies {
 		enc, err := json.Marshal(r)
 		if err != nil {
@@ -369,7 +433,7 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 		}
 		args = append(args, enc)
 	}
-	keys := []string{b + metaKey, b + stateKey, b + outboxKey, b + dedupeKey}
+	keys := []string{b + metaKey, b + stateKey, b + outboxKey, b + dedupeKey, b + logKey}
 	var last int64
 	if len(c.Replies) == 0 {
 		last, err = commitScript.Run(ctx, s.client, keys, args...).Int64()
@@ -527,4 +591,46 @@ func (s *Store) Ack(ctx context.Context, conv bot.Conv, seq int64) error {
 		return fmt.Errorf("redisstore: ack: %w", err)
 	}
 	return nil
+}
+
+var _ bot.Lister = (*Store)(nil)
+
+// globEscaper keeps a key from being read as a SCAN pattern.
+var globEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`, "]", `\]`)
+
+// tagUnescaper undoes tagEscaper.
+var tagUnescaper = strings.NewReplacer("%7D", "}", "%25", "%")
+
+// Conversations returns every conversation whose key begins with prefix and
+// that has a meta key (anything committed and not yet expired). It SCANs
+// every master, so it costs a pass over the whole keyspace: for erasing a
+// workspace, not for a turn.
+func (s *Store) Conversations(ctx context.Context, prefix bot.Conv) ([]bot.Conv, error) {
+	head := s.prefix + "{"
+	pattern := globEscaper.Replace(head+tagEscaper.Replace(string(prefix))) + "*}:" + metaKey
+	var (
+		mu  sync.Mutex
+		out []bot.Conv
+	)
+	scan := func(ctx context.Context, c redis.Cmdable) error {
+		iter := c.Scan(ctx, 0, pattern, 1000).Iterator()
+		for iter.Next(ctx) {
+			tag := strings.TrimSuffix(strings.TrimPrefix(iter.Val(), head), "}:"+metaKey)
+			mu.Lock()
+			out = append(out, bot.Conv(tagUnescaper.Replace(tag)))
+			mu.Unlock()
+		}
+		return iter.Err()
+	}
+	var err error
+	if cc, ok := s.client.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return scan(ctx, c) })
+	} else {
+		err = scan(ctx, s.client)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: conversations: %w", err)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }

@@ -72,6 +72,7 @@ var kindOf = map[string]bottest.KeyKind{
 	outboxKey: bottest.KindOutbox,
 	dedupeKey: bottest.KindDedupe,
 	leaseKey:  bottest.KindLease,
+	logKey:    bottest.KindLog,
 }
 
 // keysOf lists conv's keys with their times to live, on every node.
@@ -119,8 +120,6 @@ func keysOf(t *testing.T, s *Store, conv bot.Conv) []bottest.Key {
 	return keys
 }
 
-var globEscaper = strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`, `]`, `\]`)
-
 // TestHashTag checks that every key of a conversation carries exactly that
 // conversation as its hash tag, as Redis Cluster reads it, so every key of
 // one conversation is in one slot and no two conversations share a tag.
@@ -155,8 +154,6 @@ func TestHashTag(t *testing.T) {
 		t.Errorf("Load(\"\") = nil error, want one: an empty tag would scatter the keys")
 	}
 }
-
-var tagUnescaper = strings.NewReplacer("%7D", "}", "%25", "%")
 
 // hashTag returns what Redis Cluster hashes of key (cluster spec, "hash tags").
 func hashTag(key string) string {

@@ -24,6 +24,7 @@ func testRemindersContract(t *testing.T, newHarness func(t *testing.T) Harness) 
 	t.Run("ClaimDue", func(t *testing.T) { testClaimDue(t, newHarness(t)) })
 	t.Run("ClaimLease", func(t *testing.T) { testClaimLease(t, newHarness(t)) })
 	t.Run("DoneAfterReschedule", func(t *testing.T) { testDoneAfterReschedule(t, newHarness(t)) })
+	t.Run("Requeue", func(t *testing.T) { testRequeue(t, newHarness(t)) })
 	t.Run("ClaimConcurrent", func(t *testing.T) { testClaimConcurrent(t, newHarness(t)) })
 }
 
@@ -172,7 +173,9 @@ func testRemindBlock(t *testing.T, h Harness) {
 	if err := ob.Block(ctx, conv); err != nil {
 		t.Fatalf("Block(%q) = %v", conv, err)
 	}
-	wantNext(t, r, conv, time.Time{}, "after Block")
+	// The index only wakes the Engine, which pings nobody blocked: Block
+	// leaves the reminder for the turn to decide on.
+	wantNext(t, r, conv, remindAt, "after Block")
 	wantNext(t, r, bystander, remindAt, "after another person's Block")
 	for _, d := range claimed {
 		mustDone(t, r, d)
@@ -180,6 +183,47 @@ func testRemindBlock(t *testing.T, h Harness) {
 	if got := mustClaimDue(t, r, farFuture, "s1", time.Minute, 10); len(got) != 0 {
 		t.Errorf("ClaimDue(far future) after Block and Done = %v, want none", dueConvs(got))
 	}
+}
+
+// testRequeue checks that a claim can put its entry back at a later time,
+// which then comes due like any other, and that it yields as Done does to
+// a reschedule or a newer claim.
+func testRequeue(t *testing.T, h Harness) {
+	ctx := context.Background()
+	r := remindersOf(t, h.Store)
+	const conv, moved = bot.Conv("tg:56:56"), bot.Conv("tg:57:57")
+	later := remindAt.Add(3 * time.Hour)
+	requeue := func(d bot.Due, at time.Time) {
+		t.Helper()
+		if err := r.Requeue(ctx, d, at); err != nil {
+			t.Fatalf("Requeue(%+v, %v) = %v", d, at, err)
+		}
+	}
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, State: []byte("s"), Remind: ptr(remindAt)})
+	mustCommit(t, h.Store, bot.Commit{Conv: moved, State: []byte("s"), Remind: ptr(remindAt)})
+	claimed := mustClaimDue(t, r, remindAt, "s1", time.Minute, 10)
+	if len(claimed) != 2 {
+		t.Fatalf("ClaimDue = %v, want both", dueConvs(claimed))
+	}
+	// One is rescheduled by a commit while claimed: that time stands.
+	mustCommit(t, h.Store, bot.Commit{Conv: moved, Version: 1, State: []byte("t"), Remind: ptr(later.Add(time.Hour))})
+	for _, d := range claimed {
+		requeue(d, later)
+	}
+	wantNext(t, r, conv, later, "after Requeue")
+	wantNext(t, r, moved, later.Add(time.Hour), "after a reschedule and then Requeue")
+	if got := mustClaimDue(t, r, later.Add(-time.Millisecond), "s1", time.Minute, 10); len(got) != 0 {
+		t.Errorf("ClaimDue just before the requeued time = %v, want none", dueConvs(got))
+	}
+	again := mustClaimDue(t, r, later, "s2", time.Minute, 10)
+	if len(again) != 1 || again[0].Conv != conv || !again[0].At.Equal(later) {
+		t.Fatalf("ClaimDue at the requeued time = %+v, want %s at %v", again, conv, later)
+	}
+	// The old claim is stale now: its Requeue changes nothing.
+	requeue(claimed[0], remindAt.Add(24*time.Hour))
+	wantNext(t, r, conv, later, "after a stale claim's Requeue")
+	mustDone(t, r, again[0])
+	wantNext(t, r, conv, time.Time{}, "after Done")
 }
 
 func testClaimDue(t *testing.T, h Harness) {

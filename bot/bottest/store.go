@@ -51,6 +51,7 @@ const (
 	KindOutbox KeyKind = "outbox" // committed replies not yet acknowledged
 	KindDedupe KeyKind = "dedupe" // remembered dedupe keys
 	KindLease  KeyKind = "lease"  // a dispatcher's send lease: its owner id, nothing about her
+	KindLog    KeyKind = "log"    // her session log
 )
 
 // Key is one raw key a backend holds for a conversation.
@@ -71,6 +72,9 @@ func TestStore(t *testing.T, newHarness func(t *testing.T) Harness) {
 	t.Run("NoAliasing", func(t *testing.T) { testNoAliasing(t, newHarness(t)) })
 	t.Run("Conflict", func(t *testing.T) { testConflict(t, newHarness(t)) })
 	t.Run("Watermark", func(t *testing.T) { testWatermark(t, newHarness(t)) })
+	t.Run("Seen", func(t *testing.T) { testSeen(t, newHarness(t)) })
+	t.Run("Log", func(t *testing.T) { testLog(t, newHarness(t)) })
+	t.Run("Conversations", func(t *testing.T) { testConversations(t, newHarness(t)) })
 	t.Run("Dedupe", func(t *testing.T) { testDedupe(t, newHarness(t)) })
 	t.Run("DedupeExpires", func(t *testing.T) { testDedupeExpires(t, newHarness(t)) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, newHarness(t)) })
@@ -93,6 +97,7 @@ func TestStoreExpiry(t *testing.T, newHarness func(t *testing.T) Harness) {
 	t.Run("DedupeExpires", func(t *testing.T) { testDedupeExpires(t, newHarness(t)) })
 	t.Run("IdleExpiry", func(t *testing.T) { testIdleExpiry(t, newHarness(t)) })
 	t.Run("EraseExpires", func(t *testing.T) { testEraseExpires(t, newHarness(t)) })
+	t.Run("LogExpires", func(t *testing.T) { testLogExpires(t, newHarness(t)) })
 	t.Run("ClaimExpires", func(t *testing.T) { testClaimExpires(t, newHarness(t)) })
 }
 
@@ -304,6 +309,114 @@ func testWatermark(t *testing.T, h Harness) {
 		if got := mustLoad(t, h.Store, conv); got.Watermark != st.want {
 			t.Errorf("after a commit with watermark %d: Load(%q).Watermark = %d, want %d", st.watermark, conv, got.Watermark, st.want)
 		}
+	}
+}
+
+func testSeen(t *testing.T, h Harness) {
+	const conv = bot.Conv("tg:8:8")
+	steps := [][]int64{{12}, {11, 12}, nil, {1 << 60, 1<<60 + 2}}
+	for i, seen := range steps {
+		mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: int64(i), Watermark: 10, Seen: seen, State: []byte("s")})
+		if got := mustLoad(t, h.Store, conv); !slices.Equal(got.Seen, seen) || got.Watermark != 10 {
+			t.Errorf("after a commit with Seen %v: Load(%q) = watermark %d, seen %v; want 10 and %v", seen, conv, got.Watermark, got.Seen, seen)
+		}
+	}
+	// An erase keeps them, so that a retry of the update that erased is
+	// still recognised.
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: int64(len(steps)), Watermark: 10, Seen: []int64{13}, Erase: true})
+	if got := mustLoad(t, h.Store, conv); !slices.Equal(got.Seen, []int64{13}) {
+		t.Errorf("after an erase: Load(%q).Seen = %v, want [13]", conv, got.Seen)
+	}
+}
+
+// testLog checks the session log's own record: written, left alone by a
+// commit without one, replaced, deleted, and erased; with the time to live
+// each write gives it.
+func testLog(t *testing.T, h Harness) {
+	const conv, other = bot.Conv("tg:9:9"), bot.Conv("tg:10:10")
+	const ttl, logTTL = 48 * time.Hour, 6 * time.Hour
+	logKey := func() (Key, bool) {
+		for _, k := range h.Keys(conv) {
+			if k.Kind == KindLog {
+				return k, true
+			}
+		}
+		return Key{}, false
+	}
+	check := func(when string, want []byte) {
+		t.Helper()
+		got := mustLoad(t, h.Store, conv)
+		if !bytes.Equal(got.Log, want) || (got.Log == nil) != (want == nil) {
+			t.Errorf("%s: Load(%q).Log = %q, want %q", when, conv, got.Log, want)
+		}
+		k, ok := logKey()
+		if ok != (want != nil) {
+			t.Errorf("%s: a log key %v, want one: %v", when, ok, want != nil)
+		}
+		if ok && (k.TTL <= 0 || k.TTL > logTTL) {
+			t.Errorf("%s: log key %v, want a time to live in (0, %v]", when, k, logTTL)
+		}
+	}
+	mustCommit(t, h.Store, bot.Commit{Conv: other, State: []byte("o"), Log: []byte("[[9]]"), LogTTL: logTTL, TTL: ttl})
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, State: []byte("s"), TTL: ttl})
+	check("before any log", nil)
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 1, State: []byte("s"), Log: []byte("[[1,20,3,0,0]]"), LogTTL: logTTL, TTL: ttl})
+	check("after a commit with a log", []byte("[[1,20,3,0,0]]"))
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 2, State: []byte("t"), TTL: ttl})
+	check("after a commit that leaves it", []byte("[[1,20,3,0,0]]"))
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 3, State: []byte("t"), Log: []byte("[[2,5,1,0,0]]"), LogTTL: logTTL, TTL: ttl})
+	check("after a commit that replaces it", []byte("[[2,5,1,0,0]]"))
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 4, State: []byte("t"), Log: []byte{}, TTL: ttl})
+	check("after a commit with an empty log", nil)
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 5, State: []byte("t"), Log: []byte("[[3]]"), LogTTL: logTTL, TTL: ttl})
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 6, Erase: true})
+	check("after an erase", nil)
+	if got := mustLoad(t, h.Store, other); string(got.Log) != "[[9]]" {
+		t.Errorf("Load(%q).Log = %q after another conversation's changes, want it untouched", other, got.Log)
+	}
+}
+
+// testLogExpires checks that a log is gone when its time to live runs out,
+// though the rest of the conversation lives on.
+func testLogExpires(t *testing.T, h Harness) {
+	if h.Advance == nil {
+		t.Skip("the backend's clock cannot be moved")
+	}
+	const conv = bot.Conv("tg:11:11")
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, State: []byte("s"), Log: []byte("[[1]]"), LogTTL: time.Hour, TTL: 48 * time.Hour})
+	h.Advance(time.Hour - time.Second)
+	if got := mustLoad(t, h.Store, conv); string(got.Log) != "[[1]]" {
+		t.Errorf("Load(%q).Log = %q a second before it expires, want it", conv, got.Log)
+	}
+	h.Advance(2 * time.Second)
+	if got := mustLoad(t, h.Store, conv); got.Log != nil || string(got.State) != "s" {
+		t.Errorf("Load(%q) = log %q, state %q after the log's time to live, want no log and the state", conv, got.Log, got.State)
+	}
+}
+
+// testConversations checks the listing by prefix that erasing a Slack
+// workspace uses.
+func testConversations(t *testing.T, h Harness) {
+	ctx := context.Background()
+	l, ok := h.Store.(bot.Lister)
+	if !ok {
+		t.Skip("the store is no bot.Lister")
+	}
+	mine := []bot.Conv{"slack:T1:U1", "slack:T1:U2", "slack:T1:odd}%*?[x]"}
+	for _, conv := range append(slices.Clone(mine), "slack:T12:U1", "tg:1:1", "xslack:T1:U1") {
+		mustCommit(t, h.Store, bot.Commit{Conv: conv, State: []byte("s"), Replies: []bot.Reply{reply("hi")}})
+	}
+	got, err := l.Conversations(ctx, "slack:T1:")
+	if err != nil {
+		t.Fatalf("Conversations(slack:T1:) = %v", err)
+	}
+	slices.Sort(got)
+	slices.Sort(mine)
+	if !slices.Equal(got, mine) {
+		t.Errorf("Conversations(slack:T1:) = %q, want %q", got, mine)
+	}
+	if got, err := l.Conversations(ctx, "slack:T9:"); err != nil || len(got) != 0 {
+		t.Errorf("Conversations(slack:T9:) = %q, %v; want none", got, err)
 	}
 }
 
