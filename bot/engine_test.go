@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -340,4 +341,22 @@ func TestCommitCarriesTheReminderPlan(t *testing.T) {
 func TestRetentionWithoutHerComingBack(t *testing.T) {
 	clock := bottest.NewClock(time.Date(2025, 3, 1, 3, 0, 0, 0, time.UTC))
 	bottest.TestRetention(t, memstore.New(memstore.WithNow(clock.Now)), clock)
+}
+
+// Starting over keeps her log: only /forget, once confirmed, erases it.
+func TestRestartKeepsTheLog(t *testing.T) {
+	store := memstore.New()
+	e := newEngine(t, store)
+	for _, in := range []bot.Incoming{{Command: "start"}, {Command: "log"}, {Text: "left"}, {Text: "15 min"}, {Text: "skip"}, {Command: "restart"}} {
+		in.Conv = conv
+		handle(t, e, in)
+	}
+	snap, _ := store.Load(context.Background(), conv)
+	if len(snap.Log) == 0 {
+		t.Fatalf("log after /restart = %q, want the session logged before", snap.Log)
+	}
+	res := handle(t, e, bot.Incoming{Conv: conv, Command: "today"})
+	if len(res.Replies) == 0 || !strings.Contains(res.Replies[0].Reply.Text, "1 session") {
+		t.Errorf("/today after /restart = %+v, want the session", res.Replies)
+	}
 }

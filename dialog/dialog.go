@@ -141,7 +141,7 @@ func (d *Dialog) migrate(st State) (_ State, moved bool) {
 			return st, true
 		}
 	}
-	return State{Version: SchemaVersion, Name: stateScreen, Data: Data{Lang: st.Data.Lang}}, true
+	return State{Version: SchemaVersion, Name: stateScreen, Data: Data{Lang: st.Data.Lang, Log: st.Data.Log}}, true
 }
 
 func (d *Dialog) msg(id string) string { return d.cat.Messages[id] }
@@ -227,9 +227,11 @@ func (t *turn) command(cmd string) {
 }
 
 // begin starts the conversation over at the safety check, keeping only her
-// language and her reminders.
+// language, her reminders and her session log: starting over erases
+// nothing she would miss (only /forget does, once she confirms).
 func (t *turn) begin(welcome bool) {
-	t.st = State{Version: SchemaVersion, Name: t.st.Name, Data: Data{Lang: t.st.Data.Lang, Remind: t.st.Data.Remind}}
+	d := t.st.Data
+	t.st = State{Version: SchemaVersion, Name: t.st.Name, Data: Data{Lang: d.Lang, Remind: d.Remind, Log: d.Log}}
 	t.move("start")
 	if welcome {
 		t.say(t.d.msg("welcome"))
