@@ -3,7 +3,6 @@ package bottest
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -59,11 +58,9 @@ func TestRetention(t *testing.T, s StoreWithReminders, clock *Clock) {
 		if bytes.Contains(snap.State, []byte(`"lg"`)) {
 			t.Errorf("state %s holds the log, want it kept apart", snap.State)
 		}
-		var log []dialog.Session
-		if snap.Log != nil {
-			if err := json.Unmarshal(snap.Log, &log); err != nil {
-				t.Fatalf("log %q: %v", snap.Log, err)
-			}
+		log, err := dialog.DecodeLog(snap.Log)
+		if err != nil {
+			t.Fatalf("log %q: %v", snap.Log, err)
 		}
 		return log
 	}
