@@ -8,6 +8,9 @@
 // /letdown answers ephemerally and carries on in the DM, and a mention
 // gets a short, general reply in a thread with a button to continue
 // privately: nothing personal is asked or shown in a channel.
+//
+// A workspace that uninstalls the app, or revokes its bot token, is
+// forgotten: every conversation held for its people is erased.
 package slack
 
 import (
@@ -36,8 +39,8 @@ const platform = "slack"
 
 // Event is one Slack event, converted. Exactly one thing happens with it:
 // Ignore (acknowledge and do nothing), Mention (a general reply in a
-// channel thread, nothing stored), or the Incoming runs through the Engine
-// in her DM conversation.
+// channel thread, nothing stored), Gone (erase a whole workspace), or the
+// Incoming runs through the Engine in her DM conversation.
 type Event struct {
 	bot.Incoming
 	// Ignore is set for events the bot does not act on: its own and other
@@ -63,11 +66,18 @@ type Event struct {
 	// Press is the message whose button was pressed, so its buttons can be
 	// removed once the press is committed.
 	Press *Press
+	// Gone is the id of a workspace the app is gone from: it was
+	// uninstalled (app_uninstalled), or its bot token was revoked
+	// (tokens_revoked). Everything the workspace held is erased.
+	Gone string
 }
 
 // Thread points at a message in a channel to answer in its thread.
 type Thread struct {
 	EventID string
+	// Key identifies the mention itself (see messageKey), so that the same
+	// mention delivered again under a new event id is answered once.
+	Key     string
 	Channel string
 	TS      string
 }
@@ -82,9 +92,12 @@ type Press struct {
 
 // ConvKey returns the DM conversation key of a user in a workspace:
 // "slack:<team>:<user>".
-func ConvKey(team, user string) bot.Conv {
-	return bot.Conv(platform + ":" + team + ":" + user)
-}
+func ConvKey(team, user string) bot.Conv { return teamPrefix(team) + bot.Conv(user) }
+
+// teamPrefix returns the prefix of every conversation key of a workspace,
+// "slack:<team>:". The closing colon keeps team T1's prefix from matching
+// the conversations of team T12.
+func teamPrefix(team string) bot.Conv { return bot.Conv(platform + ":" + team + ":") }
 
 // userOf returns the user id in a conversation key made by ConvKey.
 func userOf(conv bot.Conv) (string, bool) {
@@ -141,9 +154,49 @@ func ConvertEvent(e slackevents.EventsAPIEvent, self string) Event {
 		if ts == "" {
 			ts = in.TimeStamp
 		}
-		return Event{Channel: in.Channel, User: in.User, Mention: &Thread{EventID: cb.EventID, Channel: in.Channel, TS: ts}}
+		return Event{Channel: in.Channel, User: in.User, Mention: &Thread{
+			EventID: cb.EventID, Key: messageKey(in.Channel, in.TimeStamp, "", cb.EventID), Channel: in.Channel, TS: ts}}
+	case *slackevents.AppUninstalledEvent:
+		return gone(team)
+	case *slackevents.TokensRevokedEvent:
+		// Tokens.Bot lists the bot users whose tokens were revoked; an app
+		// has one bot user per workspace, and Slack tells an app only of
+		// its own tokens, so any entry is ours. Tokens.Oauth lists user
+		// tokens, which the bot never holds: nothing changes for it.
+		if len(in.Tokens.Bot) > 0 {
+			return gone(team)
+		}
 	}
 	return Event{Ignore: true}
+}
+
+// gone is the Event for a workspace the app is gone from.
+func gone(team string) Event {
+	if !validID(team) {
+		return Event{Ignore: true}
+	}
+	return Event{Gone: team}
+}
+
+// messageKey is the dedupe key of a message. A message a person typed
+// carries client_msg_id, which her Slack client chose when she pressed
+// send and keeps when it sends the message again after a network hiccup
+// (Slack then posts it twice, under two ts): "cm:<channel>:<id>" answers
+// both once. Other messages (workflows, some file shares, the API) carry
+// none, and are named as Slack names a message everywhere: by channel and
+// ts, "msg:<channel>:<ts>", the same in every delivery whichever event_id
+// it comes under, over HTTP or Socket Mode. Without either, the event id
+// is all there is.
+func messageKey(channel, ts, clientMsgID, eventID string) string {
+	switch {
+	case channel != "" && clientMsgID != "":
+		return "cm:" + channel + ":" + clientMsgID
+	case channel != "" && ts != "":
+		return "msg:" + channel + ":" + ts
+	case eventID != "":
+		return "ev:" + eventID
+	}
+	return ""
 }
 
 func convertMessage(m *slackevents.MessageEvent, team, eventID, self string) Event {
@@ -164,10 +217,7 @@ func convertMessage(m *slackevents.MessageEvent, team, eventID, self string) Eve
 	ev := Event{Channel: m.Channel, User: m.User}
 	ev.Conv = ConvKey(team, m.User)
 	ev.At = parseTS(m.TimeStamp)
-	ev.DedupeKey = "ev:" + eventID
-	if eventID == "" {
-		ev.DedupeKey = "msg:" + m.Channel + ":" + m.TimeStamp
-	}
+	ev.DedupeKey = messageKey(m.Channel, m.TimeStamp, m.ClientMsgID, eventID)
 	switch {
 	case m.SubType == "file_share" || (msg != nil && len(msg.Files) > 0):
 		ev.NonText = "file"
@@ -209,10 +259,7 @@ func ConvertInteraction(cb slack.InteractionCallback) Event {
 	}
 	ev := Event{Channel: channel, User: user}
 	ev.Conv = ConvKey(team, user)
-	ev.DedupeKey = "act:" + cb.TriggerID
-	if cb.TriggerID == "" {
-		ev.DedupeKey = "act:" + channel + ":" + ts + ":" + a.ActionTs
-	}
+	ev.DedupeKey = actionKey(channel, ts, a.ActionTs, cb.TriggerID)
 	if a.ActionID == ContinueActionID {
 		ev.Begin = true
 		ev.Notice = !isDM(channel)
@@ -229,6 +276,22 @@ func ConvertInteraction(cb slack.InteractionCallback) Event {
 	return ev
 }
 
+// actionKey is the dedupe key of a button press:
+// "act:<channel>:<message ts>:<action_ts>". The pressed message and the
+// moment Slack took the press name the press itself, so every delivery of
+// it gives the same key. trigger_id is a token for opening a modal within
+// 3 seconds, not a name of the press, so it is only the fallback for a
+// payload without a message (a press in a modal, which we never show).
+func actionKey(channel, ts, actionTS, triggerID string) string {
+	switch {
+	case channel != "" && ts != "" && actionTS != "":
+		return "act:" + channel + ":" + ts + ":" + actionTS
+	case triggerID != "":
+		return "act:" + triggerID
+	}
+	return ""
+}
+
 // ConvertCommand turns a slash command ("/letdown forget") into an Event
 // for her DM conversation: the word after /letdown is the dialog's
 // command, a bare /letdown starts or resumes.
@@ -239,6 +302,9 @@ func ConvertCommand(sc slack.SlashCommand) Event {
 	ev := Event{Channel: sc.ChannelID, User: sc.UserID, Ephemeral: !isDM(sc.ChannelID)}
 	ev.Conv = ConvKey(sc.TeamID, sc.UserID)
 	if sc.TriggerID != "" {
+		// A slash command carries no ts of its own: its trigger_id, new
+		// with every invocation and the same in a redelivery, is the only
+		// name it has.
 		ev.DedupeKey = "cmd:" + sc.TriggerID
 	}
 	word, args := strings.TrimSpace(sc.Text), ""

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -33,6 +34,14 @@ const mentionEvery = 3 * time.Second
 // maxChores bounds the best-effort Web API calls in flight at once.
 const maxChores = 32
 
+// maxErasures bounds the workspaces erased at once; more wait their turn.
+const maxErasures = 4
+
+// eraseTimeout bounds the erasing of one workspace. It outlasts Slack's
+// retries of the event (at once, after a minute, after five), which each
+// join the erase still running rather than starting another.
+const eraseTimeout = 10 * time.Minute
+
 // core is what HTTP mode and Socket Mode share: one event in, one turn
 // committed, then the best-effort chores around it.
 type core struct {
@@ -41,10 +50,12 @@ type core struct {
 	o      options
 	zones  *TimeZones // her users.info time zone, for setting reminders up
 
-	chores *chores.Runner // the calls that follow a turn
+	chores   *chores.Runner // the calls that follow a turn
+	erasures *chores.Runner // workspaces being erased (see forgetTeam)
 
 	mu       sync.Mutex
-	seen     map[string]time.Time // mention event ids answered
+	seen     map[string]time.Time // mentions answered, by Thread.Key
+	erasing  map[string]*erasure  // workspaces being erased, by team id
 	lastSaid map[string]time.Time // channel → last general reply
 }
 
@@ -55,6 +66,8 @@ func newCore(engine *bot.Engine, api *slack.Client, o options) *core {
 		o:        o,
 		zones:    newTimeZones(api, o),
 		chores:   chores.New(maxChores, o.choreTimeout),
+		erasures: chores.New(maxErasures, eraseTimeout),
+		erasing:  make(map[string]*erasure),
 		seen:     make(map[string]time.Time),
 		lastSaid: make(map[string]time.Time),
 	}
@@ -70,6 +83,10 @@ func (c *core) handle(ctx context.Context, ev Event) error {
 	case ev.Mention != nil:
 		c.mention(*ev.Mention)
 		return nil
+	case ev.Gone != "":
+		ctx, cancel := context.WithTimeout(ctx, c.o.ackTimeout)
+		defer cancel()
+		return c.forgetTeam(ctx, ev.Gone)
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.o.ackTimeout)
 	defer cancel()
@@ -118,8 +135,67 @@ func (c *core) handle(ctx context.Context, ev Event) error {
 // chore runs f in the background (see package chores).
 func (c *core) chore(f func(ctx context.Context)) { c.chores.Go(f) }
 
-// wait blocks until every chore started so far has finished.
-func (c *core) wait() { c.chores.Wait() }
+// wait blocks until every chore and erase started so far has finished.
+func (c *core) wait() {
+	c.chores.Wait()
+	c.erasures.Wait()
+}
+
+// erasure is one workspace's erase, running or done.
+type erasure struct {
+	done chan struct{} // closed when it ends; n and err are set then
+	n    int
+	err  error
+}
+
+// forgetTeam erases everything a workspace the app is gone from held:
+// every conversation's state, outbox, dedupe keys, session log and
+// reminder, sending nothing (Engine.ForgetAll). A nil error means it is
+// all erased and the event may be acknowledged.
+//
+// A big workspace takes longer to erase than Slack waits for an answer,
+// so the erase runs in the background, bounded by eraseTimeout, and
+// forgetTeam waits for it only until ctx ends. Then it returns ctx's
+// error: the event is not acknowledged, and Slack delivers it again. A
+// delivery while the erase runs joins it; one after it ended runs it
+// again, which erases what came since and is otherwise harmless. So the
+// acknowledgement still means done (I1), and a crash mid-erase is mended
+// by Slack's retry.
+func (c *core) forgetTeam(ctx context.Context, team string) error {
+	c.mu.Lock()
+	e, running := c.erasing[team]
+	if !running {
+		e = &erasure{done: make(chan struct{})}
+		c.erasing[team] = e
+		c.erasures.Go(func(ctx context.Context) {
+			defer close(e.done)
+			e.n, e.err = c.engine.ForgetAll(ctx, teamPrefix(team))
+			c.mu.Lock()
+			delete(c.erasing, team)
+			c.mu.Unlock()
+			switch {
+			case e.err == nil:
+				c.o.log.Info("slack: workspace erased, the app is gone from it", "team", team, "conversations", e.n)
+			case errors.Is(e.err, bot.ErrCannotList):
+				c.o.log.Error("slack: workspace not erased: the store cannot list its conversations", "team", team)
+			default:
+				c.o.log.Warn("slack: workspace erase stopped, Slack's retry will finish it", "team", team, "conversations", e.n, "err", e.err)
+			}
+		})
+	}
+	c.mu.Unlock()
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		c.o.log.Info("slack: workspace erase still running, not acknowledged yet", "team", team)
+		return ctx.Err()
+	}
+	if errors.Is(e.err, bot.ErrCannotList) {
+		// No retry can help: acknowledge, the error is logged.
+		return nil
+	}
+	return e.err
+}
 
 // unbutton replaces the pressed message with the same text and a quiet
 // note of the choice, without its buttons, so the same old choice cannot
@@ -204,11 +280,11 @@ func (c *core) mayAnswer(t Thread) bool {
 			}
 		}
 	}
-	if t.EventID != "" {
-		if _, ok := c.seen[t.EventID]; ok {
+	if t.Key != "" {
+		if _, ok := c.seen[t.Key]; ok {
 			return false
 		}
-		c.seen[t.EventID] = now
+		c.seen[t.Key] = now
 	}
 	if last, ok := c.lastSaid[t.Channel]; ok && now.Sub(last) < mentionEvery {
 		return false

@@ -23,10 +23,20 @@ func FuzzParse(f *testing.F) {
 	f.Add(pressBody("U1", m, slacktest.Button{ButtonBlockElement: &slack.ButtonBlockElement{ActionID: "b0", Value: "1:clear"}}, 3))
 	f.Add(form("payload", `{"type":"block_actions","actions":[{"block_id":"x","action_id":"letdown_dm"}],"team":{"id":"T"},"user":{"id":"U"}}`))
 	f.Add(commandBody("U1", "C1", "forget now", 4))
+	f.Add(eventBody("Ev5", map[string]any{"type": "app_uninstalled"}))
+	f.Add(eventBody("Ev6", map[string]any{"type": "tokens_revoked", "tokens": map[string]any{"bot": []string{"U1"}}}))
 	f.Add([]byte("payload=%7B%22actions%22%3A%5B1%5D%7D"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		check := func(ev Event) {
 			if ev.Ignore || ev.Mention != nil {
+				return
+			}
+			if ev.Gone != "" {
+				// A whole workspace is erased by this: its id must be one
+				// whose prefix names nothing else.
+				if !validID(ev.Gone) || ev.Conv != "" {
+					t.Fatalf("converted to workspace gone %q with conversation %q, want a valid team id alone", ev.Gone, ev.Conv)
+				}
 				return
 			}
 			if _, ok := userOf(ev.Conv); !ok || ev.Conv.Platform() != "slack" {

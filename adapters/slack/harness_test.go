@@ -31,11 +31,46 @@ import (
 const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
 
 // flakyStore is a memstore whose next commits can be made to fail, as a
-// Redis outage would.
+// Redis outage would, and whose listing of conversations can be held up,
+// as a big workspace's would take long.
 type flakyStore struct {
 	bot.Store
 	mu       sync.Mutex
 	failures int
+	hold     chan struct{} // Conversations waits until it is closed
+	listed   int           // Conversations calls
+}
+
+var _ bot.Lister = (*flakyStore)(nil)
+
+// holdLists makes Conversations wait until the returned func is called.
+func (s *flakyStore) holdLists() (release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	hold := make(chan struct{})
+	s.hold = hold
+	return sync.OnceFunc(func() { close(hold) })
+}
+
+func (s *flakyStore) Conversations(ctx context.Context, prefix bot.Conv) ([]bot.Conv, error) {
+	s.mu.Lock()
+	s.listed++
+	hold := s.hold
+	s.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return s.Store.(bot.Lister).Conversations(ctx, prefix)
+}
+
+func (s *flakyStore) lists() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.listed
 }
 
 func (s *flakyStore) failNext(n int) {
@@ -173,8 +208,13 @@ func ts(n int) string { return fmt.Sprintf("%d.%06d", 1700000000+n, n%1000000) }
 
 // eventBody is an Events API event_callback around inner.
 func eventBody(eventID string, inner map[string]any) []byte {
+	return teamEventBody(slacktest.Team, eventID, inner)
+}
+
+// teamEventBody is eventBody from another workspace.
+func teamEventBody(team, eventID string, inner map[string]any) []byte {
 	b, err := json.Marshal(map[string]any{
-		"token": "legacy", "team_id": slacktest.Team, "api_app_id": "A0APP", "type": "event_callback",
+		"token": "legacy", "team_id": team, "api_app_id": "A0APP", "type": "event_callback",
 		"event_id": eventID, "event_time": 1700000000, "event": inner,
 	})
 	if err != nil {

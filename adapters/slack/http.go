@@ -56,8 +56,9 @@ func NewHandler(engine *bot.Engine, api *slack.Client, signingSecret string, opt
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
 // Wait blocks until the best-effort calls started by earlier requests are
-// done. Call it on shutdown once the HTTP server has stopped, and in tests
-// before looking at what Slack received.
+// done, and any workspace still being erased is. Call it on shutdown once
+// the HTTP server has stopped, and in tests before looking at what Slack
+// received.
 func (h *Handler) Wait() { h.core.wait() }
 
 // verified reads and authenticates the request before next sees its

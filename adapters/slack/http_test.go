@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 
 	"github.com/letdownbot/letdown/adapters/slack/slacktest"
 	"github.com/letdownbot/letdown/bot"
+	"github.com/letdownbot/letdown/content"
 )
 
 // stepRE matches a guidance step's counter: "Get comfy first (1/28)".
@@ -559,4 +562,175 @@ func TestRemindTakesHerTimeZoneFromSlack(t *testing.T) {
 func hasButton(m slacktest.Message, label string) bool {
 	_, ok := m.Button(label)
 	return ok
+}
+
+// withTrigger returns an interactivity body with its trigger_id replaced:
+// the same press as Slack might deliver it again.
+func withTrigger(t *testing.T, body []byte, trigger string) []byte {
+	t.Helper()
+	cb, err := ParseInteraction(body)
+	if err != nil {
+		t.Fatalf("ParseInteraction: %v", err)
+	}
+	var p map[string]any
+	form, _ := url.ParseQuery(string(body))
+	if err := json.Unmarshal([]byte(form.Get("payload")), &p); err != nil {
+		t.Fatalf("payload: %v", err)
+	}
+	if cb.TriggerID == "" || cb.TriggerID == trigger {
+		t.Fatalf("withTrigger(%q): the press has trigger_id %q", trigger, cb.TriggerID)
+	}
+	p["trigger_id"] = trigger
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []byte(url.Values{"payload": {string(b)}}.Encode())
+}
+
+// TestHTTPSameMessageNewEventID: Slack's retries and some clients deliver
+// one message again under a new event_id, and a press again with a new
+// trigger_id. What is answered once is the message, or the press, not the
+// envelope it came in (I2).
+func TestHTTPSameMessageNewEventID(t *testing.T) {
+	const user = "U51"
+	conv := ConvKey(slacktest.Team, user)
+	dm := slacktest.DM(user)
+	h := newHarness(t)
+
+	h.post(EventsPath, dmEvent("EvFirst", user, "hello", 1))
+	h.drain(conv)
+	v, sent := h.version(conv), len(h.api.Messages(dm))
+	if sent == 0 {
+		t.Fatalf("her first message got no reply")
+	}
+	h.post(EventsPath, dmEvent("EvSecond", user, "hello", 1)) // same channel and ts
+	h.drain(conv)
+	if got := h.version(conv); got != v {
+		t.Errorf("the same message under a new event_id: version %d → %d, want unchanged", v, got)
+	}
+	if got := len(h.api.Messages(dm)); got != sent {
+		t.Errorf("the same message under a new event_id: %d messages → %d, want it answered once", sent, got)
+	}
+
+	// Her client sends the message again after a network hiccup: Slack
+	// posts it under a new ts, with the client_msg_id her client chose.
+	h.post(EventsPath, eventBody("EvResend1", map[string]any{
+		"type": "message", "channel": dm, "channel_type": "im", "client_msg_id": "c1f4b0e2",
+		"user": user, "text": "hi there", "ts": ts(5), "event_ts": ts(5),
+	}))
+	h.drain(conv)
+	v, sent = h.version(conv), len(h.api.Messages(dm))
+	h.post(EventsPath, eventBody("EvResend2", map[string]any{
+		"type": "message", "channel": dm, "channel_type": "im", "client_msg_id": "c1f4b0e2",
+		"user": user, "text": "hi there", "ts": ts(6), "event_ts": ts(6),
+	}))
+	h.drain(conv)
+	if got := h.version(conv); got != v {
+		t.Errorf("the same client_msg_id under a new ts: version %d → %d, want unchanged", v, got)
+	}
+	if got := len(h.api.Messages(dm)); got != sent {
+		t.Errorf("the same client_msg_id under a new ts: %d messages → %d, want it answered once", sent, got)
+	}
+
+	// The same press, delivered twice with different trigger_ids.
+	screen := last(h.api.Messages(dm))
+	none, ok := screen.Button("None of these")
+	if !ok {
+		t.Fatalf("last message %q has no None of these button", screen.Body())
+	}
+	press := pressBody(user, screen, none, 2)
+	h.post(InteractivityPath, press)
+	h.drain(conv)
+	v, sent = h.version(conv), len(h.api.Messages(dm))
+	h.post(InteractivityPath, withTrigger(t, press, "trig.again"))
+	h.drain(conv)
+	if got := h.version(conv); got != v {
+		t.Errorf("the same press under a new trigger_id: version %d → %d, want unchanged", v, got)
+	}
+	if got := len(h.api.Messages(dm)); got != sent {
+		t.Errorf("the same press under a new trigger_id: %d messages → %d, want it answered once", sent, got)
+	}
+
+	// A new message, with the first message's event_id even, is new.
+	h.post(EventsPath, dmEvent("EvFirst", user, "help", 3))
+	if got := h.version(conv); got != v+1 {
+		t.Errorf("a new message: version %d → %d, want %d", v, got, v+1)
+	}
+}
+
+// TestHTTPSameMentionNewEventID: a mention delivered again under a new
+// event_id, after the channel's pause between general replies, still gets
+// one reply.
+func TestHTTPSameMentionNewEventID(t *testing.T) {
+	const user, channel = "U52", "C0PUMPING"
+	var mu sync.Mutex
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	h := newHarness(t, WithClock(clock))
+	mention := func(eventID string, n int) []byte {
+		return eventBody(eventID, map[string]any{
+			"type": "app_mention", "channel": channel, "user": user,
+			"text": "<@" + slacktest.BotUserID + "> hello", "ts": ts(n), "event_ts": ts(n),
+		})
+	}
+	h.post(EventsPath, mention("EvMention1", 7))
+	mu.Lock()
+	now = now.Add(time.Minute)
+	mu.Unlock()
+	h.post(EventsPath, mention("EvMention2", 7))
+	if got := h.api.Messages(channel); len(got) != 1 {
+		t.Errorf("one mention under two event_ids: %d replies, want 1", len(got))
+	}
+	h.post(EventsPath, mention("EvMention3", 8))
+	if got := h.api.Messages(channel); len(got) != 2 {
+		t.Errorf("a second mention a minute later: %d replies in all, want 2", len(got))
+	}
+}
+
+// TestHTTPSlashCommandWarningSign: "/letdown I have a fever" is what she
+// typed, not a command called "i": it gets the warning sign's referral in
+// her DM, never "I don't know that command".
+func TestHTTPSlashCommandWarningSign(t *testing.T) {
+	var fever *content.RedFlag
+	h := newHarness(t)
+	for i := range h.cat.RedFlags {
+		if h.cat.RedFlags[i].ID == "mastitis" {
+			fever = &h.cat.RedFlags[i]
+		}
+	}
+	if fever == nil {
+		t.Fatalf("catalog has no red flag %q", "mastitis")
+	}
+	for _, tt := range []struct{ name, user, channel string }{
+		{"from a channel", "U53", "C0PUMPING"},
+		{"from her DM", "U54", slacktest.DM("U54")},
+	} {
+		conv := ConvKey(slacktest.Team, tt.user)
+		h.post(CommandsPath, commandBody(tt.user, tt.channel, "I have a fever", h.next()))
+		h.drain(conv)
+		sent := h.api.Messages(slacktest.DM(tt.user))
+		if len(sent) == 0 {
+			t.Errorf("%s: /letdown I have a fever sent nothing to her DM, want the referral", tt.name)
+			continue
+		}
+		if got := sent[0].Body(); !strings.HasPrefix(got, strings.TrimSpace(fever.Reply)) || !strings.Contains(got, h.msg("referral_next")) {
+			t.Errorf("%s: /letdown I have a fever sent %q first, want the %s referral %q", tt.name, got, fever.ID, fever.Reply)
+		}
+		for _, m := range sent {
+			if m.Body() == slashCommands(h.msg("unknown_command")) {
+				t.Errorf("%s: /letdown I have a fever was answered %q", tt.name, m.Body())
+			}
+		}
+		if got := h.api.Messages(tt.channel); tt.channel != slacktest.DM(tt.user) && len(got) != 0 {
+			t.Errorf("%s: channel received %q, want nothing posted there", tt.name, bodies(got))
+		}
+	}
+	if strings.Contains(h.logs.String(), "fever") {
+		t.Errorf("logs contain her words:\n%s", h.logs.String())
+	}
 }

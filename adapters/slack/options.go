@@ -87,7 +87,8 @@ func WithBodyLimit(n int64) Option {
 }
 
 // WithAckTimeout bounds the commit made for one request before it is
-// answered. Handler and SocketMode.
+// answered, and the wait for a workspace's erase (which goes on in the
+// background if it takes longer). Handler and SocketMode.
 func WithAckTimeout(d time.Duration) Option {
 	return func(o *options) {
 		if d > 0 {

@@ -31,8 +31,8 @@ func NewSocketMode(engine *bot.Engine, api *slack.Client, client *socketmode.Cli
 
 // Run connects and handles envelopes one at a time, in order, until ctx
 // is done or the connection fails for good (a bad token). It returns
-// ctx's error after a clean stop; the best-effort calls it started are
-// finished before it returns.
+// ctx's error after a clean stop; the best-effort calls and workspace
+// erases it started are finished before it returns.
 func (s *SocketMode) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -68,19 +68,30 @@ func (s *SocketMode) logConnection(evt socketmode.Event) {
 	case socketmode.EventTypeConnecting:
 		log.Debug("slack: socket mode connecting")
 	case socketmode.EventTypeConnected:
-		log.Info("slack: socket mode connected")
+		// slack-go reconnects on Slack's disconnect without passing the
+		// disconnect on: a count above 0 is how a reconnect shows.
+		n := 0
+		if c, ok := evt.Data.(*socketmode.ConnectedEvent); ok {
+			n = c.ConnectionCount
+		}
+		log.Info("slack: socket mode connected", "reconnects", n)
 	case socketmode.EventTypeConnectionError:
 		log.Warn("slack: socket mode connection failed, retrying")
 	case socketmode.EventTypeInvalidAuth:
 		log.Error("slack: socket mode refused the app token")
 	case socketmode.EventTypeDisconnect:
 		log.Info("slack: socket mode asked to reconnect")
-	case socketmode.EventTypeErrorBadMessage, socketmode.EventTypeIncomingError:
+	case socketmode.EventTypeErrorBadMessage:
 		log.Warn("slack: socket mode message not understood")
+	case socketmode.EventTypeIncomingError:
+		// Mostly the read that ends a connection being replaced; a broken
+		// connection is retried by the client.
+		log.Info("slack: socket mode read failed")
 	}
 }
 
-// Wait blocks until the best-effort calls started so far are done.
+// Wait blocks until the best-effort calls and workspace erases started so
+// far are done.
 func (s *SocketMode) Wait() { s.core.wait() }
 
 // handleEnvelope converts one envelope's event, runs it through the

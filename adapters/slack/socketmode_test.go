@@ -3,6 +3,9 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"maps"
+	"strings"
 	"testing"
 
 	"github.com/slack-go/slack"
@@ -144,5 +147,82 @@ func TestSocketModeEnvelopes(t *testing.T) {
 				t.Errorf("after handleEnvelope(%s): stored version = %d, want %d", tt.name, v, tt.version)
 			}
 		})
+	}
+}
+
+// TestSocketModeWebsocket runs SocketMode against a websocket speaking
+// Slack's envelope protocol: apps.connections.open hands out its URL, it
+// says hello, sends a DM in an events_api envelope and waits for the
+// acknowledgement; then asks the client to reconnect, and after the new
+// hello redelivers the first event under a new event_id and sends a
+// second ("none of these", typed). Each message is answered exactly
+// once, through chat.postMessage.
+func TestSocketModeWebsocket(t *testing.T) {
+	const user = "U62"
+	conv := ConvKey(slacktest.Team, user)
+	dm := slacktest.DM(user)
+	h := newHarness(t)
+	sock := slacktest.NewSocket(t)
+	h.api.SetSocketURL(sock.URL())
+	app := h.api.Client(slack.OptionAppLevelToken("xapp-1-A0APP-1-test"))
+	sm := NewSocketMode(h.engine, h.client, socketmode.New(app), WithLogger(h.log), WithBotUserID(slacktest.BotUserID))
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- sm.Run(ctx) }()
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			cancel()
+			if err := <-ran; !errors.Is(err, context.Canceled) {
+				t.Errorf("Run() after cancel = %v, want %v", err, context.Canceled)
+			}
+		}
+	}
+	defer stop()
+
+	sock.WaitConnections(t, 1)
+	sock.SendEvent(t, "env-1", dmEvent("EvWS1", user, "hello", 1))
+	if a := sock.WaitAck(t, "env-1"); a.Conn != 1 || len(a.Payload) != 0 {
+		t.Errorf("ack of env-1 = %+v, want one on connection 1 without a payload", a)
+	}
+	h.drain(conv)
+	if got := bodies(h.api.Messages(dm)); len(got) != 2 || got[0] != h.msg("welcome") || got[1] != h.msg("screen") {
+		t.Fatalf("after the first event %s received %q, want the welcome and the safety check", dm, got)
+	}
+
+	sock.Disconnect(t, "refresh_requested")
+	sock.WaitConnections(t, 2)
+	if got := len(h.api.Calls("apps.connections.open")); got != 2 {
+		t.Errorf("apps.connections.open called %d times, want 2 (once more to reconnect)", got)
+	}
+	// Slack delivers the first message again, as a retry with a new
+	// event_id: acknowledged, not answered again.
+	sock.Send(t, slacktest.Envelope{EnvelopeID: "env-2", Type: "events_api", Payload: dmEvent("EvWS1b", user, "hello", 1), RetryAttempt: 1, RetryReason: "timeout"})
+	sock.WaitAck(t, "env-2")
+	sock.SendEvent(t, "env-3", dmEvent("EvWS2", user, "none of these", 2))
+	if a := sock.WaitAck(t, "env-3"); a.Conn != 2 {
+		t.Errorf("ack of env-3 came on connection %d, want 2", a.Conn)
+	}
+	h.drain(conv)
+	stop()
+
+	if v := h.version(conv); v != 2 {
+		t.Errorf("after two messages, one delivered twice: stored version = %d, want 2", v)
+	}
+	sent := bodies(h.api.Messages(dm))
+	if len(sent) != 4 || sent[2] != h.msg("screen_clear") {
+		t.Errorf("%s received %d messages %q, want the welcome, the safety check, then once the thanks and the first question", dm, len(sent), sent)
+	}
+	acks := map[string]int{}
+	for _, a := range sock.Acks() {
+		acks[a.EnvelopeID]++
+	}
+	if want := map[string]int{"env-1": 1, "env-2": 1, "env-3": 1}; !maps.Equal(acks, want) {
+		t.Errorf("acks %v, want %v", acks, want)
+	}
+	// A reconnect Slack asked for is routine: no warning.
+	if logs := h.logs.String(); strings.Contains(logs, "level=WARN") || !strings.Contains(logs, "reconnects=1") {
+		t.Errorf("logs, want a reconnect and no warning:\n%s", logs)
 	}
 }

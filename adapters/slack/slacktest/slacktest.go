@@ -2,6 +2,7 @@
 // that the real slack-go client talks to. It records every method call
 // with its parameters, keeps the messages posted and updated per channel,
 // and can fail the next calls of a method with a 429 or an error code.
+// Socket is a fake Socket Mode websocket to go with it.
 package slacktest
 
 import (
@@ -121,6 +122,7 @@ type Server struct {
 	messages map[string][]*Message // channel → messages in order
 	fail     map[string][]Failure
 	zones    map[string]string
+	socket   string // the URL apps.connections.open hands out
 	ts       int64
 	changed  chan struct{}
 }
@@ -150,6 +152,14 @@ func (s *Server) SetTZ(user, tz string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.zones[user] = tz
+}
+
+// SetSocketURL sets the websocket URL apps.connections.open hands out
+// (Socket.URL). Until it is set, apps.connections.open fails.
+func (s *Server) SetSocketURL(url string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.socket = url
 }
 
 // Fail makes the next n calls of method fail with f.
@@ -284,6 +294,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		reply(w, map[string]any{"ok": true, "user": map[string]any{"id": user, "team_id": Team, "name": "someone", "tz": tz}})
 	case "auth.test":
 		reply(w, map[string]any{"ok": true, "url": "https://example.slack.com/", "team": "Example", "user": "letdown", "team_id": Team, "user_id": BotUserID, "bot_id": BotID})
+	case "apps.connections.open":
+		if s.socket == "" {
+			reply(w, map[string]any{"ok": false, "error": "not_allowed_token_type"})
+			return
+		}
+		reply(w, map[string]any{"ok": true, "url": s.socket})
 	case "conversations.open":
 		reply(w, map[string]any{"ok": true, "channel": map[string]any{"id": DM(params.Get("users"))}})
 	default:
