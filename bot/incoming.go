@@ -26,11 +26,14 @@ func (c Conv) Platform() string {
 type Incoming struct {
 	Conv Conv
 	// UpdateID is the platform's increasing sequence number (Telegram's
-	// update_id). Updates at or below the conversation's watermark are
-	// dropped as duplicates. Zero means the platform has none.
+	// update_id). An update already committed (Snapshot.Handled) is
+	// dropped as a duplicate, in whatever order updates arrive. Zero means
+	// the platform has none.
 	UpdateID int64
 	// DedupeKey identifies the event on platforms without sequence numbers
-	// (Slack's event_id); an event whose key was already committed is dropped.
+	// (on Slack the message's client_msg_id, or its channel and ts; a
+	// press's message and action_ts); an event whose key was already
+	// committed is dropped.
 	DedupeKey string
 	Text      string
 	Button    string

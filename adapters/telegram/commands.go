@@ -20,10 +20,12 @@ import (
 // DefaultAPIURL is Telegram's Bot API server.
 const DefaultAPIURL = "https://api.telegram.org"
 
-// AllowedUpdates are the update kinds the bot asks Telegram for; others
-// (edits, reactions, membership changes) are never sent, so never stored
+// AllowedUpdates are the update kinds the bot asks Telegram for: messages,
+// button presses, and changes in the bot's own membership of a chat
+// (my_chat_member), which say when she blocks the bot. Others (edits,
+// reactions, other people's membership) are never sent, so never stored
 // or answered.
-var AllowedUpdates = []string{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery}
+var AllowedUpdates = []string{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery, models.AllowedUpdateMyChatMember}
 
 // clientTimeout bounds one Bot API call made through the client.
 const clientTimeout = 30 * time.Second

@@ -86,8 +86,8 @@ func TestSetWebhook(t *testing.T) {
 	if p["url"] != "https://letdown.example/telegram" || p["secret_token"] != testSecret || p["drop_pending_updates"] == "true" {
 		t.Errorf("setWebhook(%v), want the URL and the secret, pending updates kept", p)
 	}
-	if p["allowed_updates"] != `["message","callback_query"]` {
-		t.Errorf("setWebhook allowed_updates = %s, want messages and button presses only", p["allowed_updates"])
+	if p["allowed_updates"] != `["message","callback_query","my_chat_member"]` {
+		t.Errorf("setWebhook allowed_updates = %s, want messages, button presses and the bot's own membership (blocked or not) only", p["allowed_updates"])
 	}
 	if err := SetWebhook(context.Background(), h.client, "https://x", "bad secret!"); err == nil {
 		t.Errorf("SetWebhook(bad secret) = nil, want an error")

@@ -35,16 +35,18 @@ const MaxText = 4096
 // platform is the first part of every conversation key this package makes.
 const platform = "tg"
 
-// Event is one Telegram update, converted. Exactly one of three things
+// Event is one Telegram update, converted. Exactly one of four things
 // happens with it: Ignore (acknowledge and do nothing), Group (a group
-// chat: at most a general message, never the personal dialog), or the
-// Incoming runs through the Engine.
+// chat: at most a general message, never the personal dialog), Block (she
+// blocked the bot), or the Incoming runs through the Engine.
 type Event struct {
 	// Incoming is the normalized message; for a group its Command is set
 	// when the message was a command.
 	bot.Incoming
 	// ChatID is the chat the update came from; zero when there is none.
 	ChatID int64
+	// From is the user who sent the update; zero when it names none.
+	From int64
 	// CallbackID is set for a pressed button: Telegram wants every
 	// callback query answered, ignored or not.
 	CallbackID string
@@ -56,9 +58,18 @@ type Event struct {
 	Mention string
 	// Group is set for group and supergroup chats.
 	Group bool
+	// Block is set when she blocked the bot (my_chat_member: "kicked" in
+	// her private chat): her queued replies are dropped, and no reminder
+	// pings her until she writes again.
+	Block bool
 	// Ignore is set for updates the bot does not act on: edits, channel
 	// posts, messages from bots, service messages, kinds it never asked for.
 	Ignore bool
+	// Forged is set, with Ignore, for an update in a private chat from
+	// someone other than the chat's user. A private chat's id is its
+	// user's, so Telegram never sends one: acted on, it would talk to her
+	// chat as someone else. It is refused, and logged.
+	Forged bool
 }
 
 // MessageRef points at one message in one chat.
@@ -96,12 +107,24 @@ func Convert(u *models.Update) Event {
 		convertMessage(&ev, u.Message)
 	case u.CallbackQuery != nil:
 		convertCallback(&ev, u.CallbackQuery)
+	case u.MyChatMember != nil:
+		convertMember(&ev, u.MyChatMember)
 	default:
-		// Edits, channel posts, reactions, membership changes and the
-		// rest: nothing she asked the bot to answer.
+		// Edits, channel posts, reactions, other people's membership and
+		// the rest: nothing she asked the bot to answer.
 		ev.Ignore = true
 	}
 	return ev
+}
+
+// fromOwner reports whether an update in a private chat comes from the
+// chat's own user, and marks it Forged (and ignored) when it does not.
+func fromOwner(ev *Event) bool {
+	if ev.From != ev.ChatID {
+		ev.Ignore, ev.Forged = true, true
+		return false
+	}
+	return true
 }
 
 func convertMessage(ev *Event, m *models.Message) {
@@ -114,9 +137,12 @@ func convertMessage(ev *Event, m *models.Message) {
 		ev.Ignore = true
 		return
 	}
-	if m.From != nil && m.From.IsBot {
-		ev.Ignore = true
-		return
+	if m.From != nil {
+		ev.From = m.From.ID
+		if m.From.IsBot {
+			ev.Ignore = true
+			return
+		}
 	}
 	if ev.Group {
 		// Only commands matter in a group; who sent them does not.
@@ -130,6 +156,9 @@ func convertMessage(ev *Event, m *models.Message) {
 	}
 	if m.From == nil || m.Chat.ID == 0 {
 		ev.Ignore = true
+		return
+	}
+	if !fromOwner(ev) {
 		return
 	}
 	ev.Conv = ConvKey(m.Chat.ID, m.From.ID)
@@ -168,11 +197,14 @@ func convertCallback(ev *Event, q *models.CallbackQuery) {
 		chat = q.Message.InaccessibleMessage.Chat
 		ev.CallbackMsg = MessageRef{ChatID: chat.ID, MessageID: q.Message.InaccessibleMessage.MessageID}
 	}
-	ev.ChatID = chat.ID
+	ev.ChatID, ev.From = chat.ID, q.From.ID
 	// Only the personal dialog has callback buttons, and only in private
 	// chats; a press anywhere else is answered and otherwise ignored.
 	if chat.Type != models.ChatTypePrivate || chat.ID == 0 || q.From.ID == 0 || q.From.IsBot || q.Data == "" {
 		ev.Ignore = true
+		return
+	}
+	if !fromOwner(ev) {
 		return
 	}
 	ev.Conv = ConvKey(chat.ID, q.From.ID)
@@ -180,6 +212,24 @@ func convertCallback(ev *Event, q *models.CallbackQuery) {
 	// No At: a callback carries no time of its own (the message's date is
 	// when the button was sent), so the Engine's clock says when she pressed.
 	ev.Button = q.Data
+}
+
+// convertMember reads a change in the bot's own membership of a chat. In
+// her private chat "kicked" means she blocked the bot. Any other status
+// needs nothing: "member" (she unblocked or restarted it) comes with the
+// /start she sends, and her turn clears the blocked mark, as any turn of
+// hers does. The bot joining or leaving a group changes nothing either: a
+// group only ever gets the general message, on /start and /help.
+func convertMember(ev *Event, m *models.ChatMemberUpdated) {
+	ev.ChatID, ev.From = m.Chat.ID, m.From.ID
+	ev.Ignore = true
+	if m.Chat.Type != models.ChatTypePrivate || m.Chat.ID == 0 || !fromOwner(ev) {
+		return
+	}
+	if m.NewChatMember.Type == models.ChatMemberTypeBanned {
+		ev.Ignore, ev.Block = false, true
+		ev.Conv = ConvKey(m.Chat.ID, m.From.ID)
+	}
 }
 
 // command splits "/Start@LetdownBot go now" into "start", "go now" and

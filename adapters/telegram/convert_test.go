@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +37,13 @@ func TestConvert(t *testing.T) {
 		{"callback", `{"update_id":9,"callback_query":{"id":"cb1","from":{"id":42,"language_code":"fr"},"message":{"message_id":5,"date":1,"chat":{"id":42,"type":"private"}},"chat_instance":"1","data":"1:clear"}}`},
 		{"callback, old message", `{"update_id":9,"callback_query":{"id":"cb1","from":{"id":42},"message":{"message_id":5,"date":0,"chat":{"id":42,"type":"private"}},"chat_instance":"1","data":"1:clear"}}`},
 		{"callback, inline", `{"update_id":9,"callback_query":{"id":"cb1","from":{"id":42},"inline_message_id":"x","chat_instance":"1","data":"1:clear"}}`},
+		{"text from another", `{"update_id":9,"message":{"message_id":3,"date":1,"chat":{"id":42,"type":"private"},"from":{"id":7,"is_bot":false},"text":"hello"}}`},
+		{"callback from another", `{"update_id":9,"callback_query":{"id":"cb1","from":{"id":7},"message":{"message_id":5,"date":1,"chat":{"id":42,"type":"private"}},"chat_instance":"1","data":"1:clear"}}`},
+		{"blocked", member(42, 42, "private", "member", "kicked")},
+		{"unblocked", member(42, 42, "private", "kicked", "member")},
+		{"blocked by another", member(42, 7, "private", "member", "kicked")},
+		{"removed from a group", member(-100, 7, "supergroup", "member", "kicked")},
+		{"added to a group", member(-100, 7, "group", "left", "member")},
 	}
 	conv := ConvKey(42, 42)
 	at := time.Unix(1700000000, 0).UTC()
@@ -46,7 +54,7 @@ func TestConvert(t *testing.T) {
 		f(&e)
 		wants[name] = e
 	}
-	personal := func(e *Event) { e.Conv, e.ChatID, e.Locale, e.At = conv, 42, "de", at }
+	personal := func(e *Event) { e.Conv, e.ChatID, e.From, e.Locale, e.At = conv, 42, 42, "de", at }
 	set("text", func(e *Event) { personal(e); e.Text = "hello" })
 	set("command", func(e *Event) { personal(e); e.Command, e.Args, e.Mention = "start", "go now", "LetdownBot" })
 	set("slash alone", func(e *Event) { personal(e); e.Text = "/" })
@@ -57,20 +65,30 @@ func TestConvert(t *testing.T) {
 	set("location", func(e *Event) { personal(e); e.NonText = "location"; e.TZ = "Etc/GMT" }) // at sea off Africa: only the zone is kept
 	set("contact", func(e *Event) { personal(e); e.NonText = "contact" })
 	set("service", func(e *Event) { personal(e); e.Ignore = true; e.Incoming.NonText = "" })
-	set("from bot", func(e *Event) { e.ChatID, e.Ignore = 42, true })
+	set("from bot", func(e *Event) { e.ChatID, e.From, e.Ignore = 42, 42, true })
 	set("edited", func(e *Event) { e.Ignore = true })
 	set("channel", func(e *Event) { e.Ignore = true })
 	set("group command", func(e *Event) {
-		e.ChatID, e.Group, e.Conv, e.Command, e.Mention = -100, true, ConvKey(-100, 7), "help", "LetdownBot"
+		e.ChatID, e.From, e.Group, e.Conv, e.Command, e.Mention = -100, 7, true, ConvKey(-100, 7), "help", "LetdownBot"
 	})
-	set("group text", func(e *Event) { e.ChatID, e.Group, e.Conv = -100, true, ConvKey(-100, 7) })
+	set("group text", func(e *Event) { e.ChatID, e.From, e.Group, e.Conv = -100, 7, true, ConvKey(-100, 7) })
 	set("callback", func(e *Event) {
-		e.Conv, e.ChatID, e.Locale, e.Button, e.CallbackID, e.CallbackMsg = conv, 42, "fr", "1:clear", "cb1", MessageRef{42, 5}
+		e.Conv, e.ChatID, e.From, e.Locale, e.Button, e.CallbackID, e.CallbackMsg = conv, 42, 42, "fr", "1:clear", "cb1", MessageRef{42, 5}
 	})
 	set("callback, old message", func(e *Event) {
-		e.Conv, e.ChatID, e.Button, e.CallbackID, e.CallbackMsg = conv, 42, "1:clear", "cb1", MessageRef{42, 5}
+		e.Conv, e.ChatID, e.From, e.Button, e.CallbackID, e.CallbackMsg = conv, 42, 42, "1:clear", "cb1", MessageRef{42, 5}
 	})
-	set("callback, inline", func(e *Event) { e.CallbackID, e.Ignore = "cb1", true })
+	set("callback, inline", func(e *Event) { e.From, e.CallbackID, e.Ignore = 42, "cb1", true })
+	// In a private chat only the chat's own user is heard.
+	set("text from another", func(e *Event) { e.ChatID, e.From, e.Ignore, e.Forged = 42, 7, true, true })
+	set("callback from another", func(e *Event) {
+		e.ChatID, e.From, e.CallbackID, e.CallbackMsg, e.Ignore, e.Forged = 42, 7, "cb1", MessageRef{42, 5}, true, true
+	})
+	set("blocked", func(e *Event) { e.Conv, e.ChatID, e.From, e.Block = conv, 42, 42, true })
+	set("unblocked", func(e *Event) { e.ChatID, e.From, e.Ignore = 42, 42, true })
+	set("blocked by another", func(e *Event) { e.ChatID, e.From, e.Ignore, e.Forged = 42, 7, true, true })
+	set("removed from a group", func(e *Event) { e.ChatID, e.From, e.Ignore = -100, 7, true })
+	set("added to a group", func(e *Event) { e.ChatID, e.From, e.Ignore = -100, 7, true })
 	for _, tt := range tests {
 		var u models.Update
 		if err := json.Unmarshal([]byte(tt.json), &u); err != nil {
@@ -81,6 +99,14 @@ func TestConvert(t *testing.T) {
 			t.Errorf("Convert(%s) =\n%+v, want\n%+v", tt.name, got, want)
 		}
 	}
+}
+
+// member is a my_chat_member update: in chat (of type kind), from changed
+// the bot's status from old to status.
+func member(chat, from int64, kind, old, status string) string {
+	return fmt.Sprintf(`{"update_id":9,"my_chat_member":{"chat":{"id":%d,"type":%q},"from":{"id":%d,"is_bot":false,"first_name":"A"},"date":1700000000,`+
+		`"old_chat_member":{"status":%q,"user":{"id":1,"is_bot":true,"first_name":"Letdown"}},"new_chat_member":{"status":%q,"user":{"id":1,"is_bot":true,"first_name":"Letdown"},"until_date":0}}}`,
+		chat, kind, from, old, status)
 }
 
 func TestConvertCapsText(t *testing.T) {
@@ -120,6 +146,9 @@ func FuzzConvert(f *testing.F) {
 		`{"update_id":5,"message":{"message_id":1,"chat":{"id":1,"type":"private"},"from":{"id":1},"sticker":{"file_id":"x"},"pinned_message":{"date":0}}}`,
 		`{"update_id":6,"edited_message":{"chat":{}}}`,
 		`{"update_id":7,"message":{"chat":{"id":1,"type":"private"},"from":{"id":1},"reply_to_message":{"pinned_message":{"date":3,"chat":{"id":1}}}}}`,
+		`{"update_id":8,"message":{"message_id":1,"date":1,"chat":{"id":1,"type":"private"},"from":{"id":2},"text":"hi"}}`,
+		member(1, 1, "private", "member", "kicked"),
+		member(1, 2, "private", "member", "kicked"),
 	} {
 		f.Add([]byte(seed))
 	}
@@ -129,7 +158,17 @@ func FuzzConvert(f *testing.F) {
 			return
 		}
 		ev := Convert(&u)
+		if ev.Forged && !ev.Ignore {
+			t.Fatalf("Convert(%s) = %+v: forged but not ignored", data, ev)
+		}
 		if ev.Ignore || ev.Group {
+			return
+		}
+		// Every personal conversation is one private chat's own user's.
+		if chat, ok := chatOf(ev.Conv); !ok || ev.Conv != ConvKey(chat, chat) || ev.From != chat {
+			t.Fatalf("Convert(%s): conversation key %q from %d, want the chat's own user's", data, ev.Conv, ev.From)
+		}
+		if ev.Block {
 			return
 		}
 		set := 0
@@ -143,9 +182,6 @@ func FuzzConvert(f *testing.F) {
 		}
 		if len(ev.Text) > MaxText || len(ev.Args) > MaxText {
 			t.Fatalf("Convert(%s): text of %d bytes, want at most %d", data, len(ev.Text), MaxText)
-		}
-		if _, ok := chatOf(ev.Conv); !ok {
-			t.Fatalf("Convert(%s): conversation key %q names no chat", data, ev.Conv)
 		}
 	})
 }

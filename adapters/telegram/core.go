@@ -45,8 +45,8 @@ func newCore(engine *bot.Engine, client *tgbot.Bot, o options) *core {
 }
 
 // handle runs one update. A nil error means it may be acknowledged: the
-// turn is committed, or there was nothing to commit. Replies are left in
-// the outbox for the dispatcher.
+// turn (or her blocking the bot) is committed, or there was nothing to
+// commit. Replies are left in the outbox for the dispatcher.
 //
 // Telegram wants every button press answered, even one the bot ignores.
 // With respond set the caller answers it on its own response to Telegram
@@ -56,11 +56,16 @@ func newCore(engine *bot.Engine, client *tgbot.Bot, o options) *core {
 func (c *core) handle(ctx context.Context, u *models.Update, respond bool) (answer string, err error) {
 	ev := Convert(u)
 	switch {
+	case ev.Forged:
+		c.o.log.Warn("telegram: update refused: its sender is not the private chat's user", "chat", ev.ChatID, "from", ev.From, "update_id", ev.UpdateID)
+		return c.pressed(ev, respond, false), nil
 	case ev.Ignore:
 		return c.pressed(ev, respond, false), nil
 	case ev.Group:
 		c.group(ev)
 		return "", nil
+	case ev.Block:
+		return "", c.block(ctx, ev)
 	}
 	res, err := c.engine.Handle(ctx, ev.Incoming)
 	if err != nil {
@@ -71,6 +76,19 @@ func (c *core) handle(ctx context.Context, u *models.Update, respond bool) (answ
 		c.o.notify(ev.Conv)
 	}
 	return c.pressed(ev, respond, true), nil
+}
+
+// block records that she blocked the bot: her queued replies are dropped
+// and no reminder pings her until she writes again, instead of each being
+// tried and refused. Like a turn, it must be recorded before the update is
+// acknowledged; recording it twice does no harm.
+func (c *core) block(ctx context.Context, ev Event) error {
+	if err := c.engine.Block(ctx, ev.Conv); err != nil {
+		c.o.log.Warn("telegram: block not recorded", "conv", ev.Conv, "update_id", ev.UpdateID, "err", err)
+		return err
+	}
+	c.o.log.Info("telegram: she blocked the bot", "conv", ev.Conv, "update_id", ev.UpdateID)
+	return nil
 }
 
 // pressed follows up a button press once its update may be acknowledged:

@@ -48,7 +48,7 @@ func commit(t *testing.T, s bot.Store, conv bot.Conv, texts ...string) {
 
 func TestDispatcherWaitsOutA429(t *testing.T) {
 	h := newHarness(t)
-	outbox := h.store.Store.(*memstore.Store)
+	outbox := h.store.backend.(*memstore.Store)
 	h.api.Fail("sendMessage", 1, tgtest.TooManyRequests(1))
 	conv := ConvKey(61, 61)
 	commit(t, outbox, conv, "hello")
@@ -66,7 +66,7 @@ func TestDispatcherWaitsOutA429(t *testing.T) {
 
 func TestDispatcherStopsAtA403(t *testing.T) {
 	h := newHarness(t)
-	outbox := h.store.Store.(*memstore.Store)
+	outbox := h.store.backend.(*memstore.Store)
 	h.api.Fail("sendMessage", 1, tgtest.Forbidden)
 	conv := ConvKey(62, 62)
 	commit(t, outbox, conv, "one", "two", "three")

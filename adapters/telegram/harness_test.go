@@ -24,10 +24,17 @@ import (
 
 const testSecret = "s3cret_token-for-tests"
 
-// flakyStore is a memstore whose next commits can be made to fail, as a
-// Redis outage would.
-type flakyStore struct {
+// backend is what a harness's store is: a memstore, or a redisstore.
+type backend interface {
 	bot.Store
+	bot.Outbox
+	bot.Reminders
+}
+
+// flakyStore is a store whose next writes (commits and blocks) can be made
+// to fail, as a Redis outage would.
+type flakyStore struct {
+	backend
 	mu       sync.Mutex
 	failures int
 	failConv map[bot.Conv]int
@@ -37,14 +44,14 @@ type flakyStore struct {
 	entered chan bot.Conv
 }
 
-// failNext makes the next n commits fail.
+// failNext makes the next n writes fail.
 func (s *flakyStore) failNext(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = n
 }
 
-// failFor makes the next n commits to conv fail.
+// failFor makes the next n writes to conv fail.
 func (s *flakyStore) failFor(conv bot.Conv, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -54,24 +61,39 @@ func (s *flakyStore) failFor(conv bot.Conv, n int) {
 	s.failConv[conv] = n
 }
 
-func (s *flakyStore) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error) {
+// failing takes one of the failures planned for a write to conv, and
+// reports whether there was one.
+func (s *flakyStore) failing(conv bot.Conv) bool {
 	s.mu.Lock()
-	gate, entered := s.gate, s.entered
-	fail := s.failures > 0 || s.failConv[c.Conv] > 0
+	defer s.mu.Unlock()
+	fail := s.failures > 0 || s.failConv[conv] > 0
 	if s.failures > 0 {
 		s.failures--
-	} else if s.failConv[c.Conv] > 0 {
-		s.failConv[c.Conv]--
+	} else if s.failConv[conv] > 0 {
+		s.failConv[conv]--
 	}
-	s.mu.Unlock()
-	if fail {
+	return fail
+}
+
+func (s *flakyStore) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error) {
+	if s.failing(c.Conv) {
 		return nil, errors.New("store unavailable")
 	}
+	s.mu.Lock()
+	gate, entered := s.gate, s.entered
+	s.mu.Unlock()
 	if gate != nil {
 		entered <- c.Conv
 		<-gate
 	}
-	return s.Store.Commit(ctx, c)
+	return s.backend.Commit(ctx, c)
+}
+
+func (s *flakyStore) Block(ctx context.Context, conv bot.Conv) error {
+	if s.failing(conv) {
+		return errors.New("store unavailable")
+	}
+	return s.backend.Block(ctx, conv)
 }
 
 // syncBuffer collects log output from several goroutines.
@@ -93,8 +115,8 @@ func (b *syncBuffer) String() string {
 }
 
 // harness is the whole Telegram side of the bot against a fake Bot API:
-// the real client, the real Engine and dialog on a memstore, the Webhook
-// and the Sender.
+// the real client, the real Engine and dialog on a memstore (or the store
+// given to newHarnessOn), the Webhook and the Sender.
 type harness struct {
 	t      testing.TB
 	api    *tgtest.Server
@@ -115,11 +137,17 @@ type harness struct {
 
 func newHarness(t testing.TB, opts ...Option) *harness {
 	t.Helper()
+	return newHarnessOn(t, memstore.New(), opts...)
+}
+
+// newHarnessOn is newHarness with the Engine on store.
+func newHarnessOn(t testing.TB, store backend, opts ...Option) *harness {
+	t.Helper()
 	cat, err := content.Default()
 	if err != nil {
 		t.Fatalf("content.Default() error: %v", err)
 	}
-	h := &harness{t: t, api: tgtest.New(t), cat: cat, store: &flakyStore{Store: memstore.New()}, logs: &syncBuffer{}, nextID: 1000}
+	h := &harness{t: t, api: tgtest.New(t), cat: cat, store: &flakyStore{backend: store}, logs: &syncBuffer{}, nextID: 1000}
 	h.log = slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.client, err = NewClient(tgtest.Token, h.api.URL, h.api.HTTPClient())
 	if err != nil {

@@ -48,9 +48,10 @@ func NewWebhook(engine *bot.Engine, client *tgbot.Bot, secret string, opts ...Op
 
 // ServeHTTP handles one update: 405 for anything but POST, 401 without the
 // right secret, 413 for a body over the limit, 400 for one that is not an
-// update, 503 when the turn could not be committed, 200 once it is. The
-// 200 for a button press carries its answerCallbackQuery as JSON, also
-// when the press is a duplicate or ignored; any other 200 has no body.
+// update, 503 when the turn (or her blocking the bot) could not be
+// committed, 200 once it is. The 200 for a button press carries its
+// answerCallbackQuery as JSON, also when the press is a duplicate, ignored
+// or refused; any other 200 has no body.
 func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)

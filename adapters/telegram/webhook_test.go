@@ -473,7 +473,7 @@ func TestWebhookAnswersOnResponse(t *testing.T) {
 func TestWebhookThroughDispatcher(t *testing.T) {
 	const user = 49
 	h := newHarness(t)
-	outbox := h.store.Store.(*memstore.Store)
+	outbox := h.store.backend.(*memstore.Store)
 	d := bot.NewDispatcher(outbox, h.sender,
 		bot.WithPace(func(bot.Conv) (time.Duration, int) { return time.Millisecond, 10 }),
 		bot.WithDispatchLogger(h.log))

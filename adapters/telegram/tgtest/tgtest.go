@@ -552,3 +552,33 @@ func PressUpdate(id, user int64, m Message, data string) models.Update {
 		Data:         data,
 	}}
 }
+
+// MemberUpdate is user changing the bot's status in her private chat to
+// status, as the my_chat_member update Telegram sends: "kicked"
+// (models.ChatMemberTypeBanned) when she blocks the bot, "member" when she
+// unblocks it.
+func MemberUpdate(id, user int64, status models.ChatMemberType) models.Update {
+	old := models.ChatMemberTypeMember
+	if status == models.ChatMemberTypeMember {
+		old = models.ChatMemberTypeBanned
+	}
+	return models.Update{ID: id, MyChatMember: &models.ChatMemberUpdated{
+		Chat:          models.Chat{ID: user, Type: models.ChatTypePrivate},
+		From:          models.User{ID: user, FirstName: "Mum", LanguageCode: "en"},
+		Date:          int(time.Now().Unix()),
+		OldChatMember: chatMember(old),
+		NewChatMember: chatMember(status),
+	}}
+}
+
+// chatMember is the bot with status in a chat: member, kicked or left.
+func chatMember(status models.ChatMemberType) models.ChatMember {
+	me := &models.User{ID: BotID, IsBot: true, FirstName: "Letdown", Username: Username}
+	switch status {
+	case models.ChatMemberTypeBanned:
+		return models.ChatMember{Type: status, Banned: &models.ChatMemberBanned{User: me}}
+	case models.ChatMemberTypeLeft:
+		return models.ChatMember{Type: status, Left: &models.ChatMemberLeft{User: me}}
+	}
+	return models.ChatMember{Type: models.ChatMemberTypeMember, Member: &models.ChatMemberMember{User: me}}
+}
