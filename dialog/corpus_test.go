@@ -80,6 +80,9 @@ func (d *Dialog) understoodAs(l corpusLine) (string, bool) {
 		return got, kind != "flag"
 	case "question":
 		return got, kind == "question" && id == l.expect
+	case "command":
+		// Pressing the button that runs the command ("1:remind") is as good.
+		return got, (kind == "command" && id == l.expect) || (kind == "answer" && id == "1:"+l.expect)
 	}
 	return got, false
 }
@@ -103,6 +106,8 @@ func (d *Dialog) corpusRow(l corpusLine) string {
 		return "benign look-alikes (no false alarm)"
 	case "question":
 		return "questions answered from the right step"
+	case "command":
+		return "commands asked for in words"
 	}
 	return "unknown category " + l.category
 }
@@ -115,6 +120,7 @@ var goals = map[string]float64{
 	"warning signs: " + content.LevelSoon:      97,
 	"benign look-alikes (no false alarm)":      99,
 	"questions answered from the right step":   92,
+	"commands asked for in words":              95,
 }
 
 // TestCorpus scores the dialog's understanding on the message corpus and

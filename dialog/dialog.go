@@ -262,6 +262,14 @@ func (t *turn) text(text string) {
 		t.begin(true)
 		return
 	}
+	if name := u.bareCommand(text); name != "" && t.st.Name != stateCrisis && !u.saysExactly(t.currentButtons(), text) {
+		// A message that names a command is the command, before it can
+		// look like an answer ("help" is no "it helped"), unless it is
+		// exactly what a button on screen says ("why" under a tip).
+		t.understood("command", name)
+		t.command(name)
+		return
+	}
 	guesses, ok := t.typedAnswer(tx, text)
 	if ok {
 		return

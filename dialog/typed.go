@@ -3,6 +3,7 @@ package dialog
 import (
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/letdownbot/letdown/content"
 	"github.com/letdownbot/letdown/dialog/understand"
@@ -170,6 +171,20 @@ func confident(h understand.Hit) bool {
 	return h.Cover >= cover && h.Score >= minAnswerScore && (h.Terms > 1 || h.DocCover >= 0.5)
 }
 
+// bareCommand returns the command a whole message names ("help", "Menu?",
+// "what can you do"), or "".
+func (u *understanding) bareCommand(raw string) string {
+	return u.bare[bareForm(raw)]
+}
+
+// bareForm is a message as the bare commands are matched: lower case,
+// words of letters only, one space apart ("What can you do?" → "what can
+// you do", "I'm" → "im").
+func bareForm(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(strings.ToLower(s), "'", ""), "’", "")
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) }), " ")
+}
+
 // minAnswerScore keeps a one-word message ("pump") from being taken as a
 // question about whichever step says that word most.
 const minAnswerScore = 3
@@ -177,16 +192,17 @@ const minAnswerScore = 3
 // typedQuestion answers a question about the guidance with the step it
 // matches, keeping her place; a request that means a command runs it.
 func (t *turn) typedQuestion(tx understand.Text, raw string) bool {
-	if _, asking := askStates[t.st.Name]; asking && !t.d.u.an.Asking(tx, raw) {
-		// At a question of her own, a statement is an answer we missed,
-		// not a question: the fallback offers its guesses instead.
-		return false
-	}
 	hits := t.search(tx)
 	if len(hits) == 0 || !confident(hits[0]) {
 		return false
 	}
 	target := hits[0].Target
+	if _, asking := askStates[t.st.Name]; asking && !strings.HasPrefix(target, "/") && !t.d.u.an.Asking(tx, raw) {
+		// At a question of her own, a statement is an answer we missed,
+		// not a question: the fallback offers its guesses instead. A
+		// command she names ("menu please") is meant wherever she is.
+		return false
+	}
 	if name, ok := strings.CutPrefix(target, "/"); ok {
 		t.understood("command", name)
 		t.command(name)

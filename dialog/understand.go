@@ -27,7 +27,21 @@ type understanding struct {
 	index   *understand.Index
 	options map[string][]understand.Phrase // "question:value" -> says
 	labels  map[string][]understand.Phrase // a fixed button's label -> says
+	// bare maps a whole message to the command it names: any command's
+	// ask said exactly ("show me the commands", "stop reminders"), and
+	// for the commands that only show something, a single word that is
+	// their name or one of their asks ("help", "menu", "today").
+	bare map[string]string
+	// exact holds, by the key choices reads says with, each button's
+	// label and says in bareForm: what a message must be to be exactly
+	// that button rather than a bare command.
+	exact map[string]map[string]bool
 }
+
+// changing are the commands that start over, stop or erase something: a
+// single word must not run them ("stop" may mean the tip, "start" that she
+// is starting to pump). She types them with the slash, or asks in words.
+var changing = map[string]bool{"start": true, "restart": true, "stop": true, "forget": true}
 
 func newUnderstanding(cat *content.Catalog) *understanding {
 	var vocab, known []string
@@ -90,6 +104,22 @@ func newUnderstanding(cat *content.Catalog) *understanding {
 		flags:   understand.NewFlags(an, cat.RedFlags),
 		options: map[string][]understand.Phrase{},
 		labels:  map[string][]understand.Phrase{},
+		bare:    map[string]string{},
+		exact:   map[string]map[string]bool{},
+	}
+	exactly := func(key, label string, ss []string) {
+		set := map[string]bool{bareForm(label): true}
+		for _, s := range ss {
+			set[bareForm(s)] = true
+		}
+		u.exact[key] = set
+	}
+	for _, c := range cat.Commands {
+		for _, w := range append([]string{c.Name}, c.Asks...) {
+			if w = bareForm(w); strings.ContainsRune(w, ' ') || !changing[c.Name] {
+				u.bare[w] = c.Name
+			}
+		}
 	}
 	yes, no := an.YesNo()
 	says := func(label string, ss []string) []understand.Phrase {
@@ -109,11 +139,13 @@ func newUnderstanding(cat *content.Catalog) *understanding {
 	for _, q := range cat.Questions {
 		for _, o := range q.Options {
 			u.options[q.ID+":"+o.Value] = says(o.Label, o.Says)
+			exactly(q.ID+":"+o.Value, o.Label, o.Says)
 		}
 	}
 	for id, ss := range cat.Says {
 		if label, ok := cat.Messages[id]; ok {
 			u.labels[label] = says(label, ss)
+			exactly(label, label, ss)
 		}
 	}
 	var docs []understand.Doc
@@ -130,6 +162,22 @@ func newUnderstanding(cat *content.Catalog) *understanding {
 	}
 	u.index = understand.NewIndex(an, docs, lex.Stop)
 	return u
+}
+
+// saysExactly reports whether a message is exactly one of the buttons'
+// labels or says ("why" under a tip, "set reminders" at the end).
+func (u *understanding) saysExactly(buttons []Button, raw string) bool {
+	msg := bareForm(raw)
+	for _, b := range buttons {
+		key := b.Label
+		if parts := strings.Split(b.Data, ":"); len(parts) == 4 && parts[1] == "a" {
+			key = parts[2] + ":" + parts[3]
+		}
+		if u.exact[key][msg] || bareForm(b.Label) == msg {
+			return true
+		}
+	}
+	return false
 }
 
 // choices turns the buttons on screen into what typed text can name.
