@@ -26,11 +26,40 @@ type serveConfig struct {
 	RedisURL       string
 	RedisPrefix    string // key prefix in Redis; empty: the store's default
 	ListenAddr     string
-	AdminAddr      string // health and metrics; empty: none
+	AdminAddr      string        // health and metrics; empty: none
+	HTTP           httpLimits    // both listeners; zero fields take the defaults
+	StartupTimeout time.Duration // how long start-up retries getMe / auth.test; zero: the default
 	GlobalRate     float64
 	ShutdownWait   time.Duration
 	TTL            time.Duration
 	LogRetention   time.Duration // how long logged sessions are kept
+}
+
+// Defaults of the settings a serveConfig built in code may leave zero.
+const (
+	defaultReadTimeout    = 10 * time.Second
+	defaultWriteTimeout   = 30 * time.Second
+	defaultIdleTimeout    = 60 * time.Second
+	defaultMaxConns       = 1000
+	defaultStartupTimeout = time.Minute
+)
+
+// withDefaults fills the zero limits of a serveConfig built in code (tests,
+// the bench) as parseServe would.
+func (c serveConfig) withDefaults() serveConfig {
+	set := func(d *time.Duration, def time.Duration) {
+		if *d == 0 {
+			*d = def
+		}
+	}
+	set(&c.HTTP.ReadTimeout, defaultReadTimeout)
+	set(&c.HTTP.WriteTimeout, defaultWriteTimeout)
+	set(&c.HTTP.IdleTimeout, defaultIdleTimeout)
+	set(&c.StartupTimeout, defaultStartupTimeout)
+	if c.HTTP.MaxConns == 0 {
+		c.HTTP.MaxConns = defaultMaxConns
+	}
+	return c
 }
 
 // setting is one knob: its environment variable, its flag, and its help.
@@ -59,6 +88,11 @@ func (c *serveConfig) settings(raw map[string]*string) []setting {
 		s("REDIS_PREFIX", "redis-prefix", "prefix of every Redis key (default ld:), so several bots can share one Redis"),
 		s("LISTEN_ADDR", "listen", "where the webhook listens (default :8080)"),
 		s("ADMIN_ADDR", "admin", "where /healthz, /readyz and /metrics listen (default :9090; \"off\" for none)"),
+		s("HTTP_READ_TIMEOUT", "http-read-timeout", "how long a request's headers and body may take to arrive, on both listeners; a body still trickling in is cut off (default 10s)"),
+		s("HTTP_WRITE_TIMEOUT", "http-write-timeout", "how long handling a request and writing its answer may take; the turn is cancelled after it (default 30s)"),
+		s("HTTP_IDLE_TIMEOUT", "http-idle-timeout", "how long a keep-alive connection may wait for its next request (default 60s)"),
+		s("HTTP_MAX_CONNS", "http-max-conns", fmt.Sprintf("most connections open at once on LISTEN_ADDR (ADMIN_ADDR takes %d); at the cap a new connection closes the longest-idle one (default 1000; keep it well under ulimit -n)", adminMaxConns)),
+		s("STARTUP_TIMEOUT", "startup-timeout", "how long start-up keeps retrying Telegram's getMe or Slack's auth.test while the platform cannot be reached; a refused token is not retried (default 1m)"),
 		s("TELEGRAM_RATE", "telegram-rate", "messages per second to Telegram in all (default 30)"),
 		s("SHUTDOWN_TIMEOUT", "shutdown-timeout", "how long a graceful shutdown may take (default 10s)"),
 		s("CONVERSATION_TTL", "conversation-ttl", "how long an idle conversation is kept (default 4320h = 180 days)"),
@@ -126,6 +160,23 @@ func parseServe(args []string, getenv func(string) string, fs *flag.FlagSet) (se
 	}
 	if c.LogRetention, err = time.ParseDuration(or(get("LOG_RETENTION"), "720h")); err != nil || c.LogRetention <= 0 {
 		return c, fmt.Errorf("LOG_RETENTION %q is not a duration such as 720h", get("LOG_RETENTION"))
+	}
+	for _, d := range []struct {
+		env  string
+		into *time.Duration
+		def  time.Duration
+	}{
+		{"HTTP_READ_TIMEOUT", &c.HTTP.ReadTimeout, defaultReadTimeout},
+		{"HTTP_WRITE_TIMEOUT", &c.HTTP.WriteTimeout, defaultWriteTimeout},
+		{"HTTP_IDLE_TIMEOUT", &c.HTTP.IdleTimeout, defaultIdleTimeout},
+		{"STARTUP_TIMEOUT", &c.StartupTimeout, defaultStartupTimeout},
+	} {
+		if *d.into, err = time.ParseDuration(or(get(d.env), d.def.String())); err != nil || *d.into <= 0 {
+			return c, fmt.Errorf("%s %q is not a positive duration such as %v", d.env, get(d.env), d.def)
+		}
+	}
+	if c.HTTP.MaxConns, err = strconv.Atoi(or(get("HTTP_MAX_CONNS"), strconv.Itoa(defaultMaxConns))); err != nil || c.HTTP.MaxConns <= 0 {
+		return c, fmt.Errorf("HTTP_MAX_CONNS %q is not a positive whole number", get("HTTP_MAX_CONNS"))
 	}
 	return c, c.check()
 }

@@ -21,7 +21,7 @@ func TestRedisStopsMidRun(t *testing.T) {
 	api := tgtest.New(t)
 	admin := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	base := startServe(t, api, "webhook", io.Discard, func(c *serveConfig) {
-		c.RedisURL = redis.url()
+		c.RedisURL, c.RedisPrefix = redis.url(), redis.prefix
 		c.AdminAddr = admin
 	})
 	const user = 424242
@@ -84,7 +84,7 @@ func TestRedisRestartWithAOF(t *testing.T) {
 	redis := startRedis(t, true)
 	ctx := context.Background()
 	open := func() *redisstore.Store {
-		s, err := redisstore.Open(ctx, redis.url())
+		s, err := redisstore.Open(ctx, redis.url(), redisstore.WithPrefix(redis.prefix))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -110,6 +110,7 @@ func TestKilledMidRun(t *testing.T) {
 		"TELEGRAM_WEBHOOK_URL=https://bot.example.org/telegram",
 		"TELEGRAM_WEBHOOK_SECRET="+secret,
 		"REDIS_URL="+redis.url(),
+		"REDIS_PREFIX="+redis.prefix,
 		"LISTEN_ADDR="+addr,
 		"ADMIN_ADDR=off",
 		"TELEGRAM_RATE=1000",

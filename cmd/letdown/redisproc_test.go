@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"testing"
 	"time"
@@ -18,6 +19,10 @@ type redisProc struct {
 	dir  string
 	aof  bool
 	cmd  *exec.Cmd
+	// prefix is the test's own key prefix. The server is the test's
+	// alone, but every test that talks to Redis keeps to its own prefix,
+	// as it must on a shared one.
+	prefix string
 }
 
 // startRedis starts a private redis-server, stopped when the test ends.
@@ -29,7 +34,8 @@ func startRedis(t *testing.T, aof bool) *redisProc {
 		}
 		t.Skip("redis-server is not on PATH")
 	}
-	r := &redisProc{t: t, port: freePort(t), dir: t.TempDir(), aof: aof}
+	r := &redisProc{t: t, port: freePort(t), dir: t.TempDir(), aof: aof,
+		prefix: "ldtest-" + regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(t.Name(), "-") + ":"}
 	r.start()
 	t.Cleanup(r.kill)
 	return r

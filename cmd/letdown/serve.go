@@ -40,6 +40,9 @@ Every flag can also be set by the environment variable shown in brackets;
 flags win. Telegram's webhook mode and Slack's HTTP mode listen on
 LISTEN_ADDR; Telegram polling and Slack Socket Mode need no public URL.
 Without REDIS_URL, conversations live in memory and are lost on restart.
+Both listeners bound every request in time (HTTP_*_TIMEOUT) and cap their
+connections (HTTP_MAX_CONNS). Start-up retries the platform's identity
+call for STARTUP_TIMEOUT while the network is not there yet.
 
 `
 
@@ -85,6 +88,7 @@ func newLogger(w io.Writer) *slog.Logger {
 // not nil, receives the HTTP listener's address once it accepts requests
 // (or "" when nothing listens).
 func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- string) error {
+	cfg = cfg.withDefaults()
 	cat, err := content.Default()
 	if err != nil {
 		return fmt.Errorf("content: %w", err)
@@ -135,8 +139,16 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		if err != nil {
 			return err
 		}
-		username, err := telegram.Username(ctx, client)
-		if err != nil {
+		var username string
+		if err := retryStartup(ctx, cfg.StartupTimeout, log, startupCall{
+			name: "telegram getMe",
+			do: func(ctx context.Context) (err error) {
+				username, err = telegram.Username(ctx, client)
+				return err
+			},
+			refused: telegramRefused,
+			hint:    "check TELEGRAM_TOKEN",
+		}); err != nil {
 			return err
 		}
 		if err := telegram.SetCommands(ctx, client, cat); err != nil {
@@ -169,8 +181,16 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 			apiOpts = append(apiOpts, slackapi.OptionAppLevelToken(cfg.SlackAppToken))
 		}
 		api := slack.NewClient(cfg.SlackBotToken, cfg.SlackAPIURL, apiOpts...)
-		botUser, err := slack.BotUserID(ctx, api)
-		if err != nil {
+		var botUser string
+		if err := retryStartup(ctx, cfg.StartupTimeout, log, startupCall{
+			name: "slack auth.test",
+			do: func(ctx context.Context) (err error) {
+				botUser, err = slack.BotUserID(ctx, api)
+				return err
+			},
+			refused: slackRefused,
+			hint:    "check SLACK_BOT_TOKEN",
+		}); err != nil {
 			return err
 		}
 		opts := []slack.Option{slack.WithLogger(log), slack.WithBotUserID(botUser), slack.WithNotify(dispatcher.Notify)}
@@ -199,7 +219,9 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	loops = append(loops, scheduler.Run)
 
 	if cfg.AdminAddr != "" {
-		stopAdmin, err := listenAdmin(ctx, cfg.AdminAddr, adminHandler(engine, map[string]*bot.Dispatcher{"all": dispatcher}, scheduler, st), log)
+		lim := cfg.HTTP
+		lim.MaxConns = adminMaxConns
+		stopAdmin, err := listenAdmin(ctx, cfg.AdminAddr, adminHandler(engine, map[string]*bot.Dispatcher{"all": dispatcher}, scheduler, st), lim, log)
 		if err != nil {
 			return err
 		}
@@ -218,11 +240,11 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	var srv *http.Server
 	addr := ""
 	if listen {
-		ln, err := net.Listen("tcp", cfg.ListenAddr)
+		var ln net.Listener
+		srv, ln, err = listenHTTP(cfg.ListenAddr, mux, cfg.HTTP, log, "LISTEN_ADDR")
 		if err != nil {
 			return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
 		}
-		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() {
 			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 				failed <- fmt.Errorf("http server: %w", err)
@@ -274,13 +296,12 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	return result
 }
 
-// listenAdmin serves h on addr until the returned stop is called.
-func listenAdmin(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (stop func(), err error) {
-	ln, err := net.Listen("tcp", addr)
+// listenAdmin serves h on addr within lim until the returned stop is called.
+func listenAdmin(ctx context.Context, addr string, h http.Handler, lim httpLimits, log *slog.Logger) (stop func(), err error) {
+	srv, ln, err := listenHTTP(addr, h, lim, log, "ADMIN_ADDR")
 	if err != nil {
 		return nil, fmt.Errorf("listen on ADMIN_ADDR %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("admin listener failed", "err", err)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/letdownbot/letdown/adapters/redisstore/redistest"
 	"github.com/letdownbot/letdown/adapters/telegram"
 	"github.com/letdownbot/letdown/adapters/telegram/tgtest"
 	"github.com/letdownbot/letdown/dialog"
@@ -26,13 +26,30 @@ const secret = "serve-test-secret"
 // returns the webhook's base URL (empty in polling mode).
 func startServe(t *testing.T, api *tgtest.Server, mode string, logs io.Writer, tweaks ...func(*serveConfig)) string {
 	t.Helper()
+	addr, err := launchServe(t, testConfig(t, api, mode, tweaks...), logs)
+	if err != nil {
+		t.Fatalf("serve = %v before it was ready", err)
+	}
+	if addr == "" {
+		return ""
+	}
+	return "http://" + addr
+}
+
+// testConfig is serve's configuration against the fake Bot API, on
+// loopback, with the test's own Redis key prefix: another serve on the
+// same Redis never sees this test's conversations, nor this one theirs.
+func testConfig(t *testing.T, api *tgtest.Server, mode string, tweaks ...func(*serveConfig)) serveConfig {
+	t.Helper()
+	redis := redistest.New(t)
 	cfg := serveConfig{
 		TelegramToken:  tgtest.Token,
 		TelegramMode:   mode,
 		WebhookURL:     "https://bot.example.org/telegram",
 		WebhookSecret:  secret,
 		TelegramAPIURL: api.URL,
-		RedisURL:       os.Getenv("REDIS_URL"),
+		RedisURL:       redis.URL,
+		RedisPrefix:    redis.Prefix,
 		ListenAddr:     "127.0.0.1:0",
 		GlobalRate:     1000,
 		ShutdownWait:   5 * time.Second,
@@ -42,28 +59,35 @@ func startServe(t *testing.T, api *tgtest.Server, mode string, logs io.Writer, t
 	for _, tweak := range tweaks {
 		tweak(&cfg)
 	}
+	return cfg
+}
+
+// launchServe runs serve with cfg until the test ends and returns the HTTP
+// listener's address once it is ready ("" when nothing listens), or the
+// error serve returned before it was ready.
+func launchServe(t *testing.T, cfg serveConfig, logs io.Writer) (string, error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, cfg, slog.New(slog.NewJSONHandler(logs, nil)), ready) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve returned %v after shutdown, want nil", err)
-		}
-	})
-	if mode == "polling" {
-		return ""
-	}
 	select {
 	case addr := <-ready:
-		return "http://" + addr
+		t.Cleanup(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve returned %v after shutdown, want nil", err)
+			}
+		})
+		return addr, nil
 	case err := <-done:
-		t.Fatalf("serve = %v before it was ready", err)
-	case <-time.After(10 * time.Second):
+		cancel()
+		return "", err
+	case <-time.After(30 * time.Second):
+		cancel()
 		t.Fatal("serve did not become ready")
 	}
-	return ""
+	return "", nil
 }
 
 func post(t *testing.T, base, secretToken string, u models.Update) int {
@@ -198,6 +222,11 @@ func TestServeConfigErrors(t *testing.T) {
 		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "SHUTDOWN_TIMEOUT": "soon"}, "SHUTDOWN_TIMEOUT"},
 		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "TELEGRAM_RATE": "-1"}, "TELEGRAM_RATE"},
 		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "LOG_RETENTION": "forever"}, "LOG_RETENTION"},
+		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "HTTP_READ_TIMEOUT": "soon"}, "HTTP_READ_TIMEOUT"},
+		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "HTTP_WRITE_TIMEOUT": "0s"}, "HTTP_WRITE_TIMEOUT"},
+		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "HTTP_IDLE_TIMEOUT": "-1s"}, "HTTP_IDLE_TIMEOUT"},
+		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "HTTP_MAX_CONNS": "lots"}, "HTTP_MAX_CONNS"},
+		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "STARTUP_TIMEOUT": "0"}, "STARTUP_TIMEOUT"},
 		{map[string]string{"TELEGRAM_TOKEN": tgtest.Token, "REDIS_URL": "redis://127.0.0.1:1/0"}, "redis at 127.0.0.1:1"},
 		{map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN (Socket Mode"},
 		{map[string]string{"SLACK_BOT_TOKEN": "xoxp-1", "SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN is malformed"},
@@ -223,6 +252,14 @@ func TestServeFlagsOverrideEnvironment(t *testing.T) {
 	}
 	if cfg.ListenAddr != "127.0.0.1:2222" || cfg.TelegramMode != "polling" {
 		t.Errorf("parseServe = %+v, want the flag's address and polling by default", cfg)
+	}
+	if want := (serveConfig{}).withDefaults(); cfg.HTTP != want.HTTP || cfg.StartupTimeout != want.StartupTimeout {
+		t.Errorf("parseServe limits = %+v, startup %v; want the defaults %+v, %v", cfg.HTTP, cfg.StartupTimeout, want.HTTP, want.StartupTimeout)
+	}
+	env["HTTP_MAX_CONNS"] = "300"
+	cfg, err = parseServe([]string{"--http-max-conns", "200", "--http-read-timeout", "3s"}, func(k string) string { return env[k] }, newServeFlags())
+	if err != nil || cfg.HTTP.MaxConns != 200 || cfg.HTTP.ReadTimeout != 3*time.Second {
+		t.Errorf("parseServe(--http-max-conns 200 --http-read-timeout 3s) = %+v, %v; want the flags' values", cfg.HTTP, err)
 	}
 }
 
