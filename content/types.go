@@ -156,12 +156,41 @@ type RedFlag struct {
 	Mastitis bool `yaml:"mastitis"`
 }
 
-// Source is one citation.
+// Source is one citation, with what kind of evidence it is and at least
+// one identifier that finds the record.
 type Source struct {
 	ID   string `yaml:"id"`
-	Cite string `yaml:"cite"` // author, year, journal or publisher
-	Note string `yaml:"note"` // optional: what kind of evidence it is
+	Kind string `yaml:"kind"` // one of Kinds
+	Cite string `yaml:"cite"` // authors, year, title, journal or publisher
+	// Identifiers: at least one. Link uses the first of DOI, PMID, PMCID and
+	// URL; Guideline ("NICE CG192", "ABM Protocol #36") names the record
+	// for a reader and only links for NICE.
+	DOI       string `yaml:"doi"`       // "10.1089/bfm.2007.0028"
+	PMID      string `yaml:"pmid"`      // "18333764"
+	PMCID     string `yaml:"pmcid"`     // "PMC6694124"
+	URL       string `yaml:"url"`       // a stable https address
+	Guideline string `yaml:"guideline"` // a NICE or ABM number
+	Note      string `yaml:"note"`      // what the source is and how big, for reviewers
 }
+
+// Kinds of evidence a source can be, strongest first as reviewers read
+// them. A step whose every source is an ExpertGuide or an AISummary must be
+// marked weak.
+var Kinds = []string{KindGuideline, KindReview, KindTrial, KindObservational, KindExpertGuide, KindAISummary}
+
+// The kinds of evidence.
+const (
+	KindGuideline     = "guideline"     // advice from a health body or a professional academy
+	KindReview        = "review"        // a review of studies, or a reviewed reference such as LactMed
+	KindTrial         = "trial"         // researchers gave or compared a treatment
+	KindObservational = "observational" // researchers watched or measured and changed nothing
+	KindExpertGuide   = "expert-guide"  // practical advice, not research
+	KindAISummary     = "ai-summary"    // written by AI, not yet checked by people
+)
+
+// Thin reports whether the kind is no evidence on its own: a guide or an
+// AI-written summary.
+func Thin(kind string) bool { return kind == KindExpertGuide || kind == KindAISummary }
 
 // Phases of the guidance walk, in the order it visits them.
 var Phases = []string{"comfort", "letdown", "technique", "plan", "support"}

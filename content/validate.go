@@ -88,10 +88,12 @@ func check(p *parsed) []Problem {
 	c := &checker{lang: p.lang}
 	sources := c.checkSources(p.sources.Sources)
 	c.checkMessages(p.messages.Messages)
+	c.checkSourceList(p.messages.Messages["why_general"], sources)
 	c.checkCommands(p.commands.Commands)
 	c.checkQuestions(p.triage.Questions)
 	c.checkSteps(p.steps, sources)
 	c.checkRedFlags(p.redFlags.RedFlags, sources)
+	c.checkReadability(readings(p.steps.Steps, p.triage.Questions, p.redFlags.RedFlags))
 	// Report in the order of the files, whatever order the rules ran in.
 	slices.SortStableFunc(c.problems, func(a, b Problem) int {
 		return slices.Index(catalogFiles, path.Base(a.File)) - slices.Index(catalogFiles, path.Base(b.File))
@@ -188,6 +190,12 @@ func (c *checker) checkSources(list []Source) map[string]Source {
 		c.unique(fileSources, "source id", s.ID, seen)
 		if strings.TrimSpace(s.Cite) == "" {
 			c.add(fileSources, w, "cite is empty")
+		}
+		if !slices.Contains(Kinds, s.Kind) {
+			c.add(fileSources, w, "unknown kind %q (want one of %s)", s.Kind, strings.Join(Kinds, ", "))
+		}
+		for _, msg := range identifierProblems(s) {
+			c.add(fileSources, w, "%s", msg)
 		}
 		sources[s.ID] = s
 	}
@@ -306,6 +314,27 @@ func (c *checker) checkRedFlags(flags []RedFlag, sources map[string]Source) {
 			}
 		}
 		c.refs(fileRedFlags, w, f.Sources, sources)
+	}
+}
+
+// checkSourceList makes sure the list of every source, as /why shows it
+// away from a step, fits one message: the dialog would cut it short.
+func (c *checker) checkSourceList(intro string, sources map[string]Source) {
+	n := textLen(intro) + 1
+	for _, id := range sortedKeys(sources) {
+		n += textLen("\n• " + sources[id].ListLine())
+	}
+	if n > MaxMessage {
+		c.add(fileSources, "", "the list of every source is %d characters with the why_general message, over the limit of %d: shorten the citations' first author or title", n, MaxMessage)
+	}
+}
+
+// checkReadability reports every text that reads above its grade.
+func (c *checker) checkReadability(rs []Reading) {
+	for _, r := range rs {
+		if r.Over() > 0 {
+			c.add(r.File, r.ID, "%s reads at Flesch–Kincaid grade %.1f, over the limit of %.0f: use shorter sentences and plainer words", r.Field, r.Grade, r.Max)
+		}
 	}
 }
 

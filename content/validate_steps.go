@@ -32,6 +32,9 @@ func (c *checker) checkSteps(f stepsFile, sources map[string]Source) {
 			c.add(fileSteps, w, "why with its citations is %d characters, over the limit of %d", n, MaxMessage)
 		}
 		c.refs(fileSteps, w, s.Sources, sources)
+		if !s.Weak && onlyThin(s.Sources, sources) {
+			c.add(fileSteps, w, "cites only expert guides or AI-written summaries: mark it weak: true and say in why that the evidence is thin, or cite research")
+		}
 		if !slices.Contains(forValues, s.For) {
 			c.add(fileSteps, w, "unknown for %q (want \"\", \"pump\" or \"hand\")", s.For)
 		}
@@ -54,7 +57,7 @@ func (c *checker) checkSteps(f stepsFile, sources map[string]Source) {
 func whyLen(s *Step, sources map[string]Source) int {
 	n := textLen(s.Why) + 1
 	for _, id := range s.Sources {
-		n += textLen("\n• " + sources[id].Cite)
+		n += textLen("\n• " + sources[id].Line())
 	}
 	return n
 }

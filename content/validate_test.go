@@ -2,6 +2,7 @@ package content
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -31,7 +32,7 @@ func validFixture() *fixture {
 	}
 	f.commands = []Command{{Name: "start", Summary: "Begin", Help: "Starts the chat."}}
 	for _, id := range RequiredQuestions {
-		q := Question{ID: id, Text: "Question " + id + "?"}
+		q := Question{ID: id, Text: "What do you think?"}
 		for _, v := range RequiredOptions[id] {
 			q.Options = append(q.Options, Option{Label: "Answer " + v, Value: v})
 		}
@@ -52,7 +53,7 @@ func validFixture() *fixture {
 		ID: "fever", Level: LevelToday, Label: "Fever", Phrases: []string{"fever"},
 		Negatable: true, Reply: "See a doctor today.", Sources: []string{"src"}, Mastitis: true,
 	}}
-	f.sources = []Source{{ID: "src", Cite: "Author A, et al. 2020. A study. J 1(1):1-2", Note: "trial"}}
+	f.sources = []Source{{ID: "src", Kind: KindTrial, Cite: "Author A, et al. 2020. A study. J 1(1):1-2", DOI: "10.1000/xyz123", Note: "trial"}}
 	return f
 }
 
@@ -130,6 +131,8 @@ func TestValidateValidFixture(t *testing.T) {
 
 func TestValidateRules(t *testing.T) {
 	long := strings.Repeat("a", MaxMessage+1)
+	// hard reads far above grade 9 (about 27).
+	hard := "Notwithstanding institutional considerations, administrators characteristically overcomplicate documentation procedures unnecessarily."
 	longLabel := strings.Repeat("b", MaxLabel+1)
 	tests := []struct {
 		name    string
@@ -201,6 +204,31 @@ func TestValidateRules(t *testing.T) {
 			file: "en/redflags.yaml", id: "fever", msgPart: `source "ghost" does not exist`},
 		{name: "source without cite", edit: func(f *fixture) { f.sources[0].Cite = "" },
 			file: "en/sources.yaml", id: "src", msgPart: "cite is empty"},
+		{name: "source without kind", edit: func(f *fixture) { f.sources[0].Kind = "" },
+			file: "en/sources.yaml", id: "src", msgPart: `unknown kind ""`},
+		{name: "source of unknown kind", edit: func(f *fixture) { f.sources[0].Kind = "blog" },
+			file: "en/sources.yaml", id: "src", msgPart: `unknown kind "blog"`},
+		{name: "source without identifier", edit: func(f *fixture) { f.sources[0].DOI = "" },
+			file: "en/sources.yaml", id: "src", msgPart: "has no identifier"},
+		{name: "doi with its resolver", edit: func(f *fixture) { f.sources[0].DOI = "https://doi.org/10.1000/xyz" },
+			file: "en/sources.yaml", id: "src", msgPart: "is not a DOI"},
+		{name: "pmid not digits", edit: func(f *fixture) { f.sources[0].PMID = "PMID 123" },
+			file: "en/sources.yaml", id: "src", msgPart: "is not a PubMed id"},
+		{name: "pmcid without PMC", edit: func(f *fixture) { f.sources[0].PMCID = "6694124" },
+			file: "en/sources.yaml", id: "src", msgPart: "is not a PubMed Central id"},
+		{name: "url not https", edit: func(f *fixture) { f.sources[0].URL = "nhs.uk/conditions/mastitis" },
+			file: "en/sources.yaml", id: "src", msgPart: "is not an https address"},
+		{name: "guideline number unknown", edit: func(f *fixture) { f.sources[0].Guideline = "CG192" },
+			file: "en/sources.yaml", id: "src", msgPart: "is not a guideline number"},
+		{name: "step on expert guides alone", edit: func(f *fixture) { f.sources[0].Kind = KindExpertGuide },
+			file: "en/steps.yaml", id: "s-comfort", msgPart: "cites only expert guides or AI-written summaries"},
+		{name: "step on an AI summary alone", edit: func(f *fixture) { f.sources[0].Kind = KindAISummary },
+			file: "en/steps.yaml", id: "s-plan", msgPart: "mark it weak: true"},
+		{name: "list of every source too long", edit: func(f *fixture) {
+			for i := range 60 {
+				f.sources = append(f.sources, Source{ID: fmt.Sprintf("s%d", i), Kind: KindReview, Cite: strings.Repeat("Long author name, ", 5) + "2020. T. J", URL: "https://example.org/" + strings.Repeat("x", 40)})
+			}
+		}, file: "en/sources.yaml", msgPart: "the list of every source is"},
 
 		// Text length and presence.
 		{name: "step text too long", edit: func(f *fixture) { f.step("s-comfort").Text = long },
@@ -231,6 +259,20 @@ func TestValidateRules(t *testing.T) {
 			file: "en/commands.yaml", id: "start", msgPart: "help is 4097 characters"},
 		{name: "command help empty", edit: func(f *fixture) { f.commands[0].Help = "" },
 			file: "en/commands.yaml", id: "start", msgPart: "help is empty"},
+
+		// Reading level.
+		{name: "step text too hard", edit: func(f *fixture) { f.step("s-comfort").Text = hard },
+			file: "en/steps.yaml", id: "s-comfort", msgPart: "text reads at Flesch–Kincaid grade"},
+		{name: "step more too hard", edit: func(f *fixture) { f.step("s-comfort").More = hard },
+			file: "en/steps.yaml", id: "s-comfort", msgPart: "more reads at Flesch–Kincaid grade"},
+		{name: "step why too hard", edit: func(f *fixture) { f.step("s-comfort").Why = hard },
+			file: "en/steps.yaml", id: "s-comfort", msgPart: "over the limit of 9"},
+		{name: "question too hard", edit: func(f *fixture) { f.question("steady").Text = hard },
+			file: "en/triage.yaml", id: "steady", msgPart: "text reads at Flesch–Kincaid grade"},
+		{name: "question more too hard", edit: func(f *fixture) { f.question("steady").More = hard },
+			file: "en/triage.yaml", id: "steady", msgPart: "over the limit of 7"},
+		{name: "referral too hard", edit: func(f *fixture) { f.redFlags[0].Reply = hard },
+			file: "en/redflags.yaml", id: "fever", msgPart: "reply reads at Flesch–Kincaid grade"},
 
 		// Button labels.
 		{name: "option label too long", edit: func(f *fixture) { f.question("method").Options[0].Label = longLabel },
@@ -397,6 +439,58 @@ func TestProblemString(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.p.String(); got != tt.want {
 			t.Errorf("%#v.String() = %q, want %q", tt.p, got, tt.want)
+		}
+	}
+}
+
+// TestValidateWeakStepOnGuides checks that a step may rest on guides or an
+// AI-written summary alone once it is marked weak.
+func TestValidateWeakStepOnGuides(t *testing.T) {
+	for _, kind := range []string{KindExpertGuide, KindAISummary} {
+		f := validFixture()
+		f.sources[0].Kind = kind
+		for i := range f.steps {
+			f.steps[i].Weak = true
+		}
+		if got := Validate(f.files(t)); len(got) != 0 {
+			t.Errorf("Validate(weak steps on a %s) = %v, want no problems", kind, got)
+		}
+	}
+}
+
+func TestSourceLink(t *testing.T) {
+	tests := []struct {
+		src      Source
+		link     string
+		label    string
+		listLine string
+	}{
+		{Source{Cite: "Kent JC, Mitoulas LR, et al. 2008. Importance of vacuum. Breastfeed Med 3(1):11-9", DOI: "10.1089/bfm.2007.0028", PMID: "18333764"},
+			"https://doi.org/10.1089/bfm.2007.0028", "Kent 2008", "Kent 2008 https://doi.org/10.1089/bfm.2007.0028"},
+		{Source{Cite: "Tomerak RH. 2010. Infants' fussiness. J Egypt Public Health Assoc 85:317-35", PMID: "22054105"},
+			"https://pubmed.ncbi.nlm.nih.gov/22054105/", "Tomerak 2010", ""},
+		{Source{Cite: "Mohd Shukri NH, Wells JCK. 2018. Relaxation. Matern Child Nutr", PMCID: "PMC5901002"},
+			"https://pmc.ncbi.nlm.nih.gov/articles/PMC5901002/", "Mohd Shukri 2018", ""},
+		{Source{Cite: "NHS. Mastitis. nhs.uk", URL: "https://www.nhs.uk/conditions/mastitis/"},
+			"https://www.nhs.uk/conditions/mastitis/", "NHS: Mastitis", ""},
+		{Source{Cite: "NICE. 2014 (updated 2020). Antenatal and postnatal mental health", Guideline: "NICE CG192"},
+			"https://www.nice.org.uk/guidance/cg192", "NICE 2014", ""},
+		{Source{Cite: "Academy. ABM Protocol #9", Guideline: "ABM Protocol #9"}, "", "Academy: ABM Protocol #9", "Academy: ABM Protocol #9"},
+	}
+	for _, tt := range tests {
+		if got := tt.src.Link(); got != tt.link {
+			t.Errorf("Link(%q) = %q, want %q", tt.src.Cite, got, tt.link)
+		}
+		if got := tt.src.Label(); got != tt.label {
+			t.Errorf("Label(%q) = %q, want %q", tt.src.Cite, got, tt.label)
+		}
+		if tt.listLine != "" {
+			if got := tt.src.ListLine(); got != tt.listLine {
+				t.Errorf("ListLine(%q) = %q, want %q", tt.src.Cite, got, tt.listLine)
+			}
+		}
+		if got, want := tt.src.Line(), strings.TrimSpace(tt.src.Cite+" "+tt.link); got != want {
+			t.Errorf("Line(%q) = %q, want %q", tt.src.Cite, got, want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -362,18 +363,24 @@ func (d *Dialog) whyText(s *content.Step) string {
 	b.WriteString("\n")
 	for _, id := range s.Sources {
 		b.WriteString("\n• ")
-		b.WriteString(d.cat.Sources[id].Cite)
+		b.WriteString(d.cat.Sources[id].Line())
 	}
 	return b.String()
 }
 
-// sourcesText lists every source, as many as fit in one message.
+// sourcesText lists every source by its label and link, in the order of
+// the labels, as many as fit in one message (the validator makes sure all
+// of them do).
 func (d *Dialog) sourcesText() string {
 	var b strings.Builder
 	b.WriteString(d.msg("why_general"))
 	b.WriteString("\n")
-	for _, id := range sortedKeys(d.cat.Sources) {
-		line := "\n• " + d.cat.Sources[id].Cite
+	ids := sortedKeys(d.cat.Sources)
+	slices.SortStableFunc(ids, func(a, b string) int {
+		return strings.Compare(d.cat.Sources[a].Label(), d.cat.Sources[b].Label())
+	})
+	for _, id := range ids {
+		line := "\n• " + d.cat.Sources[id].ListLine()
 		if b.Len()+len(line) > content.MaxMessage {
 			break
 		}

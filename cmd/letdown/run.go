@@ -31,7 +31,11 @@ Usage:
         Validate guidance content (the built-in catalog, or DIR with one
         folder per language) and print every problem with file and id;
         also prove that every asks: example finds its step or command and
-        every says: entry picks its own button.
+        every says: entry picks its own button, and list the ten texts
+        hardest to read (Flesch–Kincaid grade).
+  letdown content sources [DIR]
+        Print the bibliography for review: each source's id, kind, citation,
+        identifiers and link, and the steps and red flags that cite it.
   letdown content graph
         Print the dialog's state machine as a Mermaid state diagram.
   letdown bench [--people N] [--duration D] [--turns N] [--concurrency N] [--rate R] [--redis URL] [--json]
