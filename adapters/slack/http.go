@@ -75,6 +75,9 @@ func (h *Handler) verified(next func(http.ResponseWriter, *http.Request, []byte)
 		// body is read.
 		v, err := slack.NewSecretsVerifier(r.Header, h.secret)
 		if err != nil {
+			// Closing the connection spares reading the body it sent,
+			// at whatever pace it sends it.
+			w.Header().Set("Connection", "close")
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}

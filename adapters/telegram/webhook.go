@@ -63,6 +63,9 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// whatever the length of the header.
 	got := sha256.Sum256([]byte(r.Header.Get(SecretHeader)))
 	if subtle.ConstantTimeCompare(got[:], h.secret[:]) != 1 {
+		// Closing the connection spares reading the body it sent, at
+		// whatever pace it sends it.
+		w.Header().Set("Connection", "close")
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}

@@ -1,11 +1,14 @@
 package telegram
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -502,5 +505,31 @@ func TestWebhookThroughDispatcher(t *testing.T) {
 	got := texts(h.api.Sent(user))
 	if len(got) != 4 || got[0] != h.msg("welcome") || got[1] != h.msg("screen") || got[2] != h.msg("screen_clear") {
 		t.Errorf("chat received %q, want welcome, safety check, thanks, first question", got)
+	}
+}
+
+// TestWebhookRefusedBodyNotRead checks that a request without the secret
+// is answered and its connection closed at once, however slowly its body
+// comes: net/http would otherwise read the rest of the body first, at the
+// sender's pace, and the connection would stay busy for that long.
+func TestWebhookRefusedBodyNotRead(t *testing.T) {
+	h := newHarness(t)
+	srv := httptest.NewServer(h.hook)
+	defer srv.Close()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// Headers for a 200 kB body, and only its first bytes.
+	fmt.Fprintf(conn, "POST /telegram HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200000\r\n\r\n{\"update_id\":")
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("reading the answer to a request without the secret: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || !resp.Close {
+		t.Errorf("answer = %d, close %v; want 401 and the connection closed", resp.StatusCode, resp.Close)
 	}
 }
