@@ -43,11 +43,19 @@ type Dispatcher struct {
 	limits   map[Conv]*convLimit
 	paused   time.Time // a platform asked everyone to wait until then
 	failures map[Conv]int
+	// claimed holds the send leases commits took for this Dispatcher
+	// (Claimed), with when, until a worker sends their replies.
+	claimed map[Conv]claimedLease
 	// unacked remembers, per conversation, the last reply delivered whose
 	// Ack failed (the store was down). It is acknowledged before anything
 	// is sent again, so a store outage does not send it twice; only a
 	// process dying in that window can.
 	unacked map[Conv]int64
+}
+
+type claimedLease struct {
+	lease Lease
+	at    time.Time
 }
 
 type convLimit struct {
@@ -113,11 +121,28 @@ func NewDispatcher(outbox Outbox, sender Sender, opts ...DispatcherOption) *Disp
 		limits:   map[Conv]*convLimit{},
 		failures: map[Conv]int{},
 		unacked:  map[Conv]int64{},
+		claimed:  map[Conv]claimedLease{},
 	}
 	for _, o := range opts {
 		o(d)
 	}
 	return d
+}
+
+// Owner is the owner id this Dispatcher takes send leases for (Claims).
+func (d *Dispatcher) Owner() string { return d.owner }
+
+// LeaseTTL is how long its send leases last (Claims).
+func (d *Dispatcher) LeaseTTL() time.Duration { return d.lease }
+
+// Claimed hands over a send lease a commit took for this Dispatcher, with
+// the replies it queued (Claims): the worker that next sends conv sends
+// them without a Claim, while the lease is young. Notify still announces
+// them.
+func (d *Dispatcher) Claimed(conv Conv, l Lease) {
+	d.mu.Lock()
+	d.claimed[conv] = claimedLease{lease: l, at: d.now()}
+	d.mu.Unlock()
 }
 
 // Notify tells the Dispatcher that conv has new replies to something she
@@ -166,6 +191,7 @@ func (d *Dispatcher) Run(ctx context.Context, drain time.Duration) error {
 		case <-tick.C:
 			d.recover(ctx, d.now().Add(-d.grace))
 			d.forgetIdleLimits()
+			d.forgetOldClaims()
 			continue
 		case <-ctx.Done():
 		}
@@ -293,8 +319,11 @@ func (d *Dispatcher) done(conv Conv) bool {
 }
 
 // send delivers conv's pending replies in order, under the send lease:
-// Claim, then send and Advance one reply at a time until the store
-// reports nothing pending, which settles conv and releases the lease.
+// Claim, send the queue it hands out, Advance past the last one sent
+// (which acknowledges them all and hands out what is pending next), and
+// so on until the store reports nothing pending, which settles conv and
+// releases the lease. A turn's replies cost two round trips, however many
+// there are.
 func (d *Dispatcher) send(ctx context.Context, conv Conv) {
 	l, leased, err := d.claim(ctx, conv)
 	if err != nil {
@@ -307,53 +336,104 @@ func (d *Dispatcher) send(ctx context.Context, conv Conv) {
 	// mine: this process may hold the lease, and gives it back when it
 	// stops early. After a store error it cannot know, and tries.
 	mine := l.Held && l.Next != nil
+	// sent is the last reply delivered and not yet acknowledged (0: none):
+	// every way out acknowledges it first, so nothing is sent twice.
+	var sent int64
 	defer func() {
+		if sent > 0 {
+			if _, err := d.advance(ctx, conv, sent); err == nil {
+				// The acknowledgement may have settled conv and
+				// released the lease already; releasing again is
+				// harmless.
+				sent = 0
+			}
+		}
 		if mine {
 			d.outbox.Release(context.WithoutCancel(ctx), conv, d.owner)
 		}
 	}()
 	for l.Held && l.Next != nil {
-		o := *l.Next
-		later, err := d.wait(ctx, conv)
-		if err != nil {
-			return
+		queue := l.Queue
+		if len(queue) == 0 {
+			queue = []Outgoing{*l.Next} // a store that hands out one at a time
 		}
-		if later > 0 {
-			// Ahead of her pace: free the worker, come back when due.
-			time.AfterFunc(later, func() { d.enqueue(d.urgent, conv) })
-			return
-		}
-		// Renew a lease that pacing or a platform's pause has aged, right
-		// before sending: a short lease is what lets another process
-		// take over soon after this one dies, and it must not run out
-		// in the middle of a send.
-		if d.now().Sub(leased) > d.lease/3 {
-			if l, leased, err = d.claim(ctx, conv); err != nil {
+		for i := 0; i < len(queue); i++ {
+			o := queue[i]
+			later, err := d.wait(ctx, conv)
+			if err != nil {
 				return
 			}
-			if mine = l.Held && l.Next != nil; !mine || l.Next.Seq != o.Seq {
-				continue // lost, or the outbox moved on meanwhile
+			if later > 0 {
+				// Ahead of her pace: free the worker, come back when due.
+				time.AfterFunc(later, func() { d.enqueue(d.urgent, conv) })
+				return
 			}
+			// Renew a lease that pacing or a platform's pause has aged,
+			// right before sending: a short lease is what lets another
+			// process take over soon after this one dies, and it must not
+			// run out in the middle of a send.
+			if d.now().Sub(leased) > d.lease/3 {
+				at := d.now()
+				if l, err = d.renew(ctx, conv, sent); err != nil {
+					return
+				}
+				sent, leased = 0, at
+				if mine = l.Held && l.Next != nil; !mine || l.Next.Seq != o.Seq {
+					break // lost, or the outbox moved on meanwhile: look again
+				}
+				queue, i = l.Queue, -1
+				if len(queue) == 0 {
+					queue = []Outgoing{*l.Next}
+				}
+				continue
+			}
+			switch d.deliver(ctx, o) {
+			case stopSending:
+				return
+			case sendAgain:
+				i--
+				continue
+			}
+			sent = o.Seq
 		}
-		switch d.deliver(ctx, o) {
-		case stopSending:
-			return
-		case sendAgain:
-			continue
+		if sent == 0 {
+			continue // renewed onto another queue: send it
 		}
 		at := d.now()
-		if l, err = d.outbox.Advance(ctx, conv, o.Seq, d.owner, d.lease); err != nil {
-			// Delivered but not acknowledged: remember it, and
-			// acknowledge it before sending anything more.
-			d.log.Error("dispatcher: ack failed after send", "conv", conv, "seq", o.Seq, "err", err)
-			d.mu.Lock()
-			d.unacked[conv] = o.Seq
-			d.mu.Unlock()
+		if l, err = d.advance(ctx, conv, sent); err != nil {
+			sent = 0 // remembered as unacknowledged: acknowledged before anything more is sent
 			d.retryLater(conv)
 			return
 		}
-		leased, mine = at, l.Held && l.Next != nil
+		sent, leased, mine = 0, at, l.Held && l.Next != nil
 	}
+}
+
+// advance acknowledges conv's replies up to seq, delivered, and renews
+// the lease on what is pending next. When the acknowledgement fails (the
+// store is down) it remembers seq, and claim acknowledges it before
+// anything more is sent, so a store outage does not send it twice.
+func (d *Dispatcher) advance(ctx context.Context, conv Conv, seq int64) (Lease, error) {
+	l, err := d.outbox.Advance(context.WithoutCancel(ctx), conv, seq, d.owner, d.lease)
+	if err != nil {
+		d.log.Error("dispatcher: ack failed after send", "conv", conv, "seq", seq, "err", err)
+		d.mu.Lock()
+		if seq > d.unacked[conv] {
+			d.unacked[conv] = seq
+		}
+		d.mu.Unlock()
+	}
+	return l, err
+}
+
+// renew extends the lease, acknowledging what was delivered under it
+// first when there is any.
+func (d *Dispatcher) renew(ctx context.Context, conv Conv, sent int64) (Lease, error) {
+	if sent > 0 {
+		return d.advance(ctx, conv, sent)
+	}
+	l, _, err := d.claim(ctx, conv)
+	return l, err
 }
 
 // claim takes conv's send lease and its oldest pending reply. A reply
@@ -365,7 +445,13 @@ func (d *Dispatcher) claim(ctx context.Context, conv Conv) (l Lease, leased time
 	leased = d.now()
 	d.mu.Lock()
 	seq, unacked := d.unacked[conv]
+	c, handed := d.claimed[conv]
+	delete(d.claimed, conv)
 	d.mu.Unlock()
+	if handed && !unacked && leased.Sub(c.at) < d.lease/3 {
+		// A commit took the lease for us: its replies are the queue.
+		return c.lease, c.at, nil
+	}
 	if !unacked {
 		l, err = d.outbox.Claim(ctx, conv, d.owner, d.lease)
 		return l, leased, err
@@ -490,6 +576,20 @@ func (d *Dispatcher) forgetIdleLimits() {
 	for c, l := range d.limits {
 		if l.used.Before(old) && !d.busy[c] {
 			delete(d.limits, c)
+		}
+	}
+}
+
+// forgetOldClaims drops leases handed over by commits that no worker
+// used while they were young (their Notify was dropped): the sweep finds
+// their replies in the ready index, and a Claim takes the lease anew.
+func (d *Dispatcher) forgetOldClaims() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	old := d.now().Add(-d.lease / 3)
+	for c, l := range d.claimed {
+		if l.at.Before(old) {
+			delete(d.claimed, c)
 		}
 	}
 }

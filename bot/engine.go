@@ -31,6 +31,8 @@ type Engine struct {
 	store  Store
 	now    func() time.Time
 	ttl    time.Duration
+	cache  *snapCache
+	claims Claims
 	stats  stats
 }
 
@@ -43,9 +45,20 @@ func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = n
 // WithTTL sets how long an idle conversation is kept; zero keeps it forever.
 func WithTTL(ttl time.Duration) Option { return func(e *Engine) { e.ttl = ttl } }
 
+// WithCache sets how many conversations the Engine keeps in memory so that
+// a turn commits without loading (default DefaultCacheSize; 0 loads every
+// time). A stale copy costs nothing more: see snapCache.
+func WithCache(n int) Option { return func(e *Engine) { e.cache = newSnapCache(n) } }
+
+// WithClaims has each turn's commit take the send lease on the replies it
+// queues for c (the Dispatcher), when the store can (a ClaimingStore), so
+// that they are sent without a Claim: a turn then costs two round trips,
+// its commit and the Dispatcher's Advance once they are sent.
+func WithClaims(c Claims) Option { return func(e *Engine) { e.claims = c } }
+
 // NewEngine returns an Engine running d over s.
 func NewEngine(d *dialog.Dialog, s Store, opts ...Option) *Engine {
-	e := &Engine{dialog: d, store: s, now: time.Now, ttl: DefaultTTL}
+	e := &Engine{dialog: d, store: s, now: time.Now, ttl: DefaultTTL, cache: newSnapCache(DefaultCacheSize)}
 	for _, o := range opts {
 		o(e)
 	}
@@ -88,11 +101,21 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 		at = e.now()
 	}
 	reminder := !in.Reminder.IsZero()
+	var (
+		snap  Snapshot
+		fresh bool // snap is what the store just said, no need to load
+	)
 	for attempt := 0; ; attempt++ {
-		snap, err := e.store.Load(ctx, in.Conv)
-		if err != nil {
-			return Result{}, fmt.Errorf("load %s: %w", in.Conv, err)
+		if !fresh {
+			var err error
+			// A reminder turn decides from her state alone whether to
+			// ping, and commits nothing when it does not: it reads the
+			// store, never a copy another replica may have made stale.
+			if snap, err = e.load(ctx, in.Conv, !reminder); err != nil {
+				return Result{}, err
+			}
 		}
+		fresh = false
 		if in.UpdateID != 0 && snap.Handled(in.UpdateID) {
 			e.stats.duplicates.Add(1)
 			return Result{Duplicate: true}, nil
@@ -132,6 +155,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 		}
 		c.Watermark, c.Seen = snap.Remember(in.UpdateID)
 		if !outcome.Forget {
+			var err error
 			if c.State, err = json.Marshal(next); err != nil {
 				return Result{}, fmt.Errorf("encode state: %w", err)
 			}
@@ -144,9 +168,11 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 				c.Remind = &wake // the zero time cancels
 			}
 		}
-		out, err := e.store.Commit(ctx, c)
+		out, err := e.commit(ctx, c)
+		var conflict *ConflictError
 		switch {
 		case err == nil:
+			e.cache.put(in.Conv, afterCommit(snap, c))
 			if !housekeeping {
 				e.stats.count(outcome)
 			}
@@ -155,9 +181,17 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 			}
 			return Result{Replies: out, Outcome: outcome, Wake: wake}, nil
 		case errors.Is(err, ErrDuplicate):
+			e.cache.drop(in.Conv)
 			e.stats.duplicates.Add(1)
 			return e.duplicate(ctx, in)
-		case !errors.Is(err, ErrConflict):
+		case errors.As(err, &conflict):
+			// The store told the conversation as it stands: run again on it.
+			snap, fresh = conflict.Current, true
+			e.cache.put(in.Conv, snap)
+		case errors.Is(err, ErrConflict):
+			e.cache.drop(in.Conv)
+		default:
+			e.cache.drop(in.Conv)
 			return Result{}, fmt.Errorf("commit %s: %w", in.Conv, err)
 		}
 		e.stats.conflicts.Add(1)
@@ -168,6 +202,64 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 			return Result{}, err
 		}
 	}
+}
+
+// commit applies c, taking the send lease on its replies for e.claims when
+// the store can, and handing the lease over when it was taken.
+func (e *Engine) commit(ctx context.Context, c Commit) ([]Outgoing, error) {
+	cs, ok := e.store.(ClaimingStore)
+	if e.claims == nil || !ok || len(c.Replies) == 0 {
+		return e.store.Commit(ctx, c)
+	}
+	out, held, err := cs.CommitClaim(ctx, c, e.claims.Owner(), e.claims.LeaseTTL())
+	if err == nil && held {
+		e.claims.Claimed(c.Conv, LeaseOf(slices.Clone(out)))
+	}
+	return out, err
+}
+
+// load returns conv's Snapshot: the Engine's copy when cached is allowed
+// and it has one, else the store's, which it then keeps.
+func (e *Engine) load(ctx context.Context, conv Conv, cached bool) (Snapshot, error) {
+	if cached {
+		if snap, ok := e.cache.get(conv); ok {
+			e.stats.cacheHits.Add(1)
+			return snap, nil
+		}
+	}
+	snap, err := e.store.Load(ctx, conv)
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("load %s: %w", conv, err)
+	}
+	e.stats.loads.Add(1)
+	e.cache.put(conv, snap)
+	return snap, nil
+}
+
+// afterCommit is the Snapshot the store holds once c, computed from snap,
+// has applied.
+func afterCommit(snap Snapshot, c Commit) Snapshot {
+	next := Snapshot{
+		Version:   c.Version + 1,
+		Watermark: max(snap.Watermark, c.Watermark),
+		Seen:      c.Seen,
+		State:     c.State,
+		Log:       snap.Log,
+		Blocked:   c.Housekeeping && snap.Blocked,
+	}
+	if c.Erase {
+		next.Log = nil
+	}
+	if c.Log != nil {
+		next.Log = c.Log
+	}
+	if len(next.State) == 0 {
+		next.State = nil
+	}
+	if len(next.Log) == 0 {
+		next.Log = nil
+	}
+	return next
 }
 
 // duplicate is the Result of an update whose dedupe key was committed
@@ -232,6 +324,8 @@ type Stats struct {
 	Duplicates int64 // updates dropped as already handled
 	Conflicts  int64 // commits that lost a race and were retried
 	Fallbacks  int64 // messages the dialog did not understand
+	Loads      int64 // conversations read from the store
+	CacheHits  int64 // turns that started from the Engine's own copy instead
 	RedFlags   int64 // red-flag referrals
 	// FallbacksIn counts the fallbacks by the dialog state they came in:
 	// the question hardest to answer by typing shows. State names are a
@@ -241,6 +335,7 @@ type Stats struct {
 
 type stats struct {
 	turns, duplicates, conflicts, fallbacks, redFlags atomic.Int64
+	loads, cacheHits                                  atomic.Int64
 	fallbacksIn                                       sync.Map // state name -> *atomic.Int64
 }
 
@@ -263,6 +358,8 @@ func (e *Engine) Stats() Stats {
 		Duplicates: e.stats.duplicates.Load(),
 		Conflicts:  e.stats.conflicts.Load(),
 		Fallbacks:  e.stats.fallbacks.Load(),
+		Loads:      e.stats.loads.Load(),
+		CacheHits:  e.stats.cacheHits.Load(),
 		RedFlags:   e.stats.redFlags.Load(),
 		FallbacksIn: func() map[string]int64 {
 			m := map[string]int64{}

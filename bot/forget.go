@@ -43,11 +43,15 @@ func (e *Engine) ForgetAll(ctx context.Context, prefix Conv) (int, error) {
 // erase commits an Erase with no reply for conv, retrying lost races.
 func (e *Engine) erase(ctx context.Context, conv Conv) error {
 	for attempt := 0; ; attempt++ {
-		snap, err := e.store.Load(ctx, conv)
+		snap, err := e.load(ctx, conv, false)
 		if err != nil {
 			return err
 		}
-		_, err = e.store.Commit(ctx, Commit{Conv: conv, Version: snap.Version, Watermark: snap.Watermark, Seen: snap.Seen, Erase: true, TTL: e.ttl})
+		c := Commit{Conv: conv, Version: snap.Version, Watermark: snap.Watermark, Seen: snap.Seen, Erase: true, TTL: e.ttl}
+		_, err = e.store.Commit(ctx, c)
+		if err == nil {
+			e.cache.put(conv, afterCommit(snap, c))
+		}
 		if !errors.Is(err, ErrConflict) {
 			return err
 		}
@@ -68,5 +72,6 @@ func (e *Engine) Block(ctx context.Context, conv Conv) error {
 	if !ok {
 		return errors.New("block: store has no outbox")
 	}
+	e.cache.drop(conv)
 	return o.Block(ctx, conv)
 }

@@ -13,11 +13,11 @@ import (
 //
 // A Commit that queues replies puts the conversation in the ready index.
 //
-// Claim and Advance are the Dispatcher's whole loop: Claim, send Next,
-// Advance past it, send the new Next, and so on until Next is nil, when
-// the store has settled the conversation and released the lease. A store
-// does each in one round trip where it can: sending a turn's n replies
-// then costs n+1 round trips.
+// Claim and Advance are the Dispatcher's whole loop: Claim, send the Queue
+// (Next and the replies after it), Advance past the last one sent, send
+// the new Queue, and so on until Next is nil, when the store has settled
+// the conversation and released the lease. A store does each in one round
+// trip where it can: sending a turn's replies then costs two.
 type Outbox interface {
 	Pending(ctx context.Context, conv Conv, limit int) ([]Outgoing, error)
 	Ack(ctx context.Context, conv Conv, seq int64) error
@@ -38,11 +38,33 @@ type Outbox interface {
 	// Release gives the lease up, if owner holds it.
 	Release(ctx context.Context, conv Conv, owner string) error
 	// Block records that the platform refused conv for good: its queued
-	// replies are dropped and it leaves the ready index. The mark is
+	// replies are dropped and it leaves the ready index. Marking it
+	// blocked changes its Snapshot, so its Version goes up (once: a second
+	// Block changes nothing). The mark is
 	// cleared by her next committed turn (she unblocked the bot and wrote).
 	// Her reminder stays indexed: the Engine's reminder turns for someone
 	// blocked ping nobody, and only keep her session log to its retention.
 	Block(ctx context.Context, conv Conv) error
+}
+
+// ClaimingStore is a Store whose commit can take the send lease for the
+// replies it queues, in the same round trip, so that they are sent with no
+// Claim: a turn then costs its commit and one Advance.
+type ClaimingStore interface {
+	// CommitClaim is Commit, and takes the send lease on c.Conv for owner,
+	// for ttl, when the replies it queues are all that is pending and no
+	// other owner holds it. held reports whether it did.
+	CommitClaim(ctx context.Context, c Commit, owner string, ttl time.Duration) (out []Outgoing, held bool, err error)
+}
+
+// Claims is what a commit's send lease is taken for: the Dispatcher. With
+// WithClaims, an Engine over a ClaimingStore takes the lease on the
+// replies a turn queues for Owner, and hands it over with Claimed before
+// Handle returns, so they go out without a Claim.
+type Claims interface {
+	Owner() string           // the owner the lease is taken for
+	LeaseTTL() time.Duration // how long it is taken for
+	Claimed(conv Conv, l Lease)
 }
 
 // Lease is what Claim and Advance report.
@@ -54,4 +76,22 @@ type Lease struct {
 	// when Held and nothing is pending: the conversation has been settled
 	// and the lease released.
 	Next *Outgoing
+	// Queue is Next and the replies pending after it, oldest first, as
+	// many as the store hands out at once (at most QueueLimit); empty when
+	// Next is nil.
+	Queue []Outgoing
+}
+
+// QueueLimit is the most replies a Lease hands out at once: more than one
+// turn's, few enough that a lease's worth is sent well within the lease.
+const QueueLimit = 8
+
+// LeaseOf makes the Lease for the pending replies queue (oldest first),
+// for stores.
+func LeaseOf(queue []Outgoing) Lease {
+	if len(queue) == 0 {
+		return Lease{Held: true}
+	}
+	queue = queue[:min(len(queue), QueueLimit)]
+	return Lease{Held: true, Next: &queue[0], Queue: queue}
 }

@@ -17,6 +17,16 @@ var (
 	ErrDuplicate = errors.New("event already handled")
 )
 
+// ConflictError is ErrConflict (errors.Is) with the conversation as it
+// stands, for stores that can tell it in the same answer: the Engine then
+// runs the turn again without a Load.
+type ConflictError struct {
+	Current Snapshot
+}
+
+func (e *ConflictError) Error() string        { return ErrConflict.Error() }
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
 // Snapshot is a conversation as stored. A conversation never seen before
 // loads as the zero Snapshot.
 type Snapshot struct {
@@ -83,8 +93,11 @@ type Commit struct {
 
 // RecentUpdates is how many update ids above the watermark a
 // conversation remembers: how far out of order one chat's updates may
-// arrive and each still be applied exactly once.
-const RecentUpdates = 32
+// arrive and each still be applied exactly once. Out of order means in
+// flight at once, and one person has few updates in flight: a double tap,
+// a message sent while the last one is answered. Each id costs a few bytes
+// of every conversation (Telegram's ids count every update of the bot).
+const RecentUpdates = 4
 
 // Handled reports whether update id was committed before.
 func (s Snapshot) Handled(id int64) bool {

@@ -88,14 +88,29 @@ func (s *Store) Load(ctx context.Context, conv bot.Conv) (bot.Snapshot, error) {
 	if r == nil || r.version == 0 {
 		return bot.Snapshot{}, nil
 	}
-	return bot.Snapshot{Version: r.version, Watermark: r.watermark, Seen: slices.Clone(r.seen), State: slices.Clone(r.state), Log: slices.Clone(r.log), Blocked: r.blocked}, nil
+	return r.snapshot(), nil
+}
+
+// snapshot copies what Load returns of r.
+func (r *record) snapshot() bot.Snapshot {
+	return bot.Snapshot{Version: r.version, Watermark: r.watermark, Seen: slices.Clone(r.seen), State: slices.Clone(r.state), Log: slices.Clone(r.log), Blocked: r.blocked}
 }
 
 // Commit applies c atomically; see bot.Commit for what each field does.
 // An empty State is stored as none: Load then returns a nil State.
 func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error) {
+	out, _, err := s.CommitClaim(ctx, c, "", 0)
+	return out, err
+}
+
+var _ bot.ClaimingStore = (*Store)(nil)
+
+// CommitClaim is Commit, and takes the send lease on c.Conv for owner (when
+// not empty) if the replies it queues are all that is pending and no other
+// owner holds the lease.
+func (s *Store) CommitClaim(ctx context.Context, c bot.Commit, owner string, ttl time.Duration) (out []bot.Outgoing, held bool, err error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -103,7 +118,7 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 	r := s.live(c.Conv, now)
 	if r != nil && c.DedupeKey != "" {
 		if _, ok := r.dedupe[c.DedupeKey]; ok {
-			return nil, bot.ErrDuplicate
+			return nil, false, bot.ErrDuplicate
 		}
 	}
 	var version int64
@@ -111,7 +126,11 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 		version = r.version
 	}
 	if c.Version != version {
-		return nil, bot.ErrConflict
+		cur := bot.Snapshot{}
+		if r != nil && r.version != 0 {
+			cur = r.snapshot()
+		}
+		return nil, false, &bot.ConflictError{Current: cur}
 	}
 	if r == nil {
 		r = &record{}
@@ -144,7 +163,7 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 		}
 		r.dedupe[c.DedupeKey] = now.Add(bot.DedupeTTL)
 	}
-	var out []bot.Outgoing
+	before := len(r.outbox)
 	for _, reply := range c.Replies {
 		r.seq++
 		o := bot.Outgoing{Conv: c.Conv, Seq: r.seq, Reply: cloneReply(reply)}
@@ -156,12 +175,16 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 	if _, ok := s.ready[c.Conv]; !ok && len(out) > 0 {
 		s.ready[c.Conv] = now
 	}
+	if l, taken := s.leases[c.Conv]; owner != "" && len(out) > 0 && before == 0 && (!taken || l.owner == owner || !now.Before(l.until)) {
+		s.leases[c.Conv] = lease{owner: owner, until: now.Add(ttl)}
+		held = true
+	}
 
 	s.writes++
 	if 2*s.writes >= max(len(s.convs), 64) {
 		s.sweep(now)
 	}
-	return out, nil
+	return out, held, nil
 }
 
 // Pending returns up to limit replies of conv's outbox, oldest first.
@@ -273,9 +296,12 @@ func (s *Store) claim(conv bot.Conv, owner string, ttl time.Duration) bot.Lease 
 		return bot.Lease{Held: true}
 	}
 	s.leases[conv] = lease{owner: owner, until: now.Add(ttl)}
-	next := r.outbox[0]
-	next.Reply = cloneReply(next.Reply)
-	return bot.Lease{Held: true, Next: &next}
+	queue := make([]bot.Outgoing, min(len(r.outbox), bot.QueueLimit))
+	for i := range queue {
+		queue[i] = r.outbox[i]
+		queue[i].Reply = cloneReply(queue[i].Reply)
+	}
+	return bot.LeaseOf(queue)
 }
 
 // Release gives up owner's lease on conv.
@@ -298,7 +324,11 @@ func (s *Store) Block(ctx context.Context, conv bot.Conv) error {
 	defer s.mu.Unlock()
 	if r := s.live(conv, s.now()); r != nil {
 		r.outbox = nil
-		r.blocked = true
+		if !r.blocked && r.version != 0 {
+			// A change of her Snapshot: cached copies must go stale.
+			r.blocked = true
+			r.version++
+		}
 	}
 	delete(s.ready, conv)
 	return nil

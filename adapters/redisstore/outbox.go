@@ -122,7 +122,8 @@ func (s *Store) Settle(ctx context.Context, conv bot.Conv) error {
 // another owner holds the lease KEYS[2] (answer {0}), it takes the lease
 // for owner ARGV[1] for ARGV[2] ms and answers {1, the oldest entry}; with
 // nothing pending it takes no lease but releases owner's, takes ARGV[4]
-// out of the ready shard KEYS[3] and answers {2}. Without KEYS[3] (a
+// out of the ready shard KEYS[3] and answers {2}. The entries answered
+// are the oldest ARGV[5] (bot.QueueLimit). Without KEYS[3] (a
 // cluster, where the shard is in another slot) it answers {3} instead and
 // leaves settling and releasing to the caller.
 //
@@ -145,10 +146,10 @@ if ARGV[3] ~= "" then
 end
 local cur = redis.call("GET", l)
 if cur and cur ~= ARGV[1] then return {0} end
-local next = redis.call("LINDEX", o, 0)
-if next then
+local queue = redis.call("LRANGE", o, 0, ARGV[5] - 1)
+if #queue > 0 then
   redis.call("SET", l, ARGV[1], "PX", ARGV[2])
-  return {1, next}
+  return {1, queue}
 end
 if not KEYS[3] then return {3} end
 if cur then redis.call("DEL", l) end
@@ -179,7 +180,7 @@ func (s *Store) claim(ctx context.Context, conv bot.Conv, seq, owner string, ttl
 	if s.oneServer() {
 		keys = append(keys, s.readyKey(conv))
 	}
-	res, err := claimScript.Run(ctx, s.client, keys, owner, max(ttl.Milliseconds(), 1), seq, string(conv)).Slice()
+	res, err := claimScript.Run(ctx, s.client, keys, owner, max(ttl.Milliseconds(), 1), seq, string(conv), bot.QueueLimit).Slice()
 	if err != nil {
 		return bot.Lease{}, fmt.Errorf("redisstore: claim: %w", err)
 	}
@@ -188,12 +189,15 @@ func (s *Store) claim(ctx context.Context, conv bot.Conv, seq, owner string, ttl
 	case 0:
 		return bot.Lease{}, nil
 	case 1:
-		entry, _ := res[1].(string)
-		next, err := decodeEntry(conv, entry)
-		if err != nil {
-			return bot.Lease{}, fmt.Errorf("redisstore: claim: %w", err)
+		entries, _ := res[1].([]any)
+		queue := make([]bot.Outgoing, len(entries))
+		for i, e := range entries {
+			entry, _ := e.(string)
+			if queue[i], err = decodeEntry(conv, entry); err != nil {
+				return bot.Lease{}, fmt.Errorf("redisstore: claim: %w", err)
+			}
 		}
-		return bot.Lease{Held: true, Next: &next}, nil
+		return bot.LeaseOf(queue), nil
 	case 3:
 		if err := s.Settle(ctx, conv); err != nil {
 			return bot.Lease{}, err
@@ -231,11 +235,16 @@ func (s *Store) Release(ctx context.Context, conv bot.Conv, owner string) error 
 }
 
 // blockScript drops the outbox KEYS[2] and marks the conversation KEYS[1]
-// blocked. HSET keeps m's time to live, and a conversation that has
-// expired or never was gets no m at all: nothing would ever expire it.
+// blocked, a change of its Snapshot, so the version goes up (a replica's
+// cached copy is then stale). HSET keeps m's time to live, and a
+// conversation that has expired or never was gets no m at all: nothing
+// would ever expire it.
 var blockScript = redis.NewScript(`
 redis.call("DEL", KEYS[2])
-if redis.call("EXISTS", KEYS[1]) == 1 then redis.call("HSET", KEYS[1], "b", "1") end
+if redis.call("EXISTS", KEYS[1]) == 1 and redis.call("HGET", KEYS[1], "b") ~= "1" then
+  redis.call("HSET", KEYS[1], "b", "1")
+  redis.call("HINCRBY", KEYS[1], "v", 1)
+end
 return 0
 `)
 

@@ -8,7 +8,7 @@
 // them together. With the default prefix "ld:" and conversation tg:1:1:
 //
 //	ld:{tg:1:1}:m   hash   v: version, w: watermark, u: recent update ids
-//	                       above it ("7,9,10"), n: last reply seq,
+//	                       above it ("7,2,1": 7, 9, 10), n: last reply seq,
 //	                       b: "1" while the platform refuses her (Block)
 //	ld:{tg:1:1}:s   string the dialog state (absent when there is none)
 //	ld:{tg:1:1}:g   string her session log (absent when there is none)
@@ -254,15 +254,26 @@ func (s *Store) Load(ctx context.Context, conv bot.Conv) (bot.Snapshot, error) {
 	if err != nil {
 		return bot.Snapshot{}, fmt.Errorf("redisstore: load: %w", err)
 	}
+	snap, err := snapshotOf(res)
+	if err != nil {
+		return bot.Snapshot{}, fmt.Errorf("redisstore: load: %w", err)
+	}
+	return snap, nil
+}
+
+// snapshotOf reads what loadScript returns: version, watermark, state,
+// blocked mark, recent update ids, log.
+func snapshotOf(res []any) (bot.Snapshot, error) {
 	if len(res) != 6 {
-		return bot.Snapshot{}, fmt.Errorf("redisstore: load: script returned %d values, want 6", len(res))
+		return bot.Snapshot{}, fmt.Errorf("%d values, want 6", len(res))
 	}
 	var snap bot.Snapshot
+	var err error
 	if snap.Version, err = intOrZero(res[0]); err != nil {
-		return bot.Snapshot{}, fmt.Errorf("redisstore: load: version: %w", err)
+		return bot.Snapshot{}, fmt.Errorf("version: %w", err)
 	}
 	if snap.Watermark, err = intOrZero(res[1]); err != nil {
-		return bot.Snapshot{}, fmt.Errorf("redisstore: load: watermark: %w", err)
+		return bot.Snapshot{}, fmt.Errorf("watermark: %w", err)
 	}
 	if st, ok := res[2].(string); ok && st != "" {
 		snap.State = []byte(st)
@@ -270,7 +281,7 @@ func (s *Store) Load(ctx context.Context, conv bot.Conv) (bot.Snapshot, error) {
 	snap.Blocked = res[3] == "1"
 	if u, ok := res[4].(string); ok {
 		if snap.Seen, err = parseSeen(u); err != nil {
-			return bot.Snapshot{}, fmt.Errorf("redisstore: load: recent updates: %w", err)
+			return bot.Snapshot{}, fmt.Errorf("recent updates: %w", err)
 		}
 	}
 	if g, ok := res[5].(string); ok && g != "" {
@@ -279,14 +290,18 @@ func (s *Store) Load(ctx context.Context, conv bot.Conv) (bot.Snapshot, error) {
 	return snap, nil
 }
 
-// formatSeen and parseSeen write and read the recent update ids, "7,9,10".
+// formatSeen and parseSeen write and read the recent update ids, in
+// ascending order, each after the first as its distance from the one
+// before: 700000123, 700000125, 700000190 is "700000123,2,65".
 func formatSeen(ids []int64) string {
-	b := make([]byte, 0, 12*len(ids))
+	b := make([]byte, 0, 10+6*len(ids))
+	var prev int64
 	for i, id := range ids {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = strconv.AppendInt(b, id, 10)
+		b = strconv.AppendInt(b, id-prev, 10)
+		prev = id
 	}
 	return string(b)
 }
@@ -297,11 +312,14 @@ func parseSeen(s string) ([]int64, error) {
 	}
 	parts := strings.Split(s, ",")
 	ids := make([]int64, len(parts))
+	var prev int64
 	for i, p := range parts {
-		var err error
-		if ids[i], err = strconv.ParseInt(p, 10, 64); err != nil {
+		d, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
 			return nil, err
 		}
+		ids[i] = prev + d
+		prev = ids[i]
 	}
 	return ids, nil
 }
@@ -320,47 +338,65 @@ func intOrZero(v any) (int64, error) {
 
 // commitScript applies one bot.Commit.
 //
-// KEYS: m s o d g. ARGV: 1 version the turn was computed from, 2 watermark
-// ("" when not positive), 3 dedupe key ("" for none), 4 now (Unix ms),
-// 5 when the dedupe key is forgotten (Unix ms), 6 bot.DedupeTTL (ms),
-// 7 state ("" for none), 8 "1" to erase first, "k" to keep the blocked
-// mark (bot.Commit.Housekeeping), "" for neither, 9 time to live of m, s and o
-// (ms, 0: forever), 10 recent update ids ("" for none), 11 session log
-// ("-" to leave it, "" to delete it), 12 its time to live (ms, 0: forever),
-// 13… replies, encoded.
+// KEYS: m s o d g l, and on one server the ready shard. ARGV: 1 version the
+// turn was computed from, 2 watermark ("" when not positive), 3 dedupe key
+// ("" for none), 4 now (Unix ms), 5 when the dedupe key is forgotten (Unix
+// ms), 6 bot.DedupeTTL (ms), 7 state ("" for none), 8 "1" to erase first,
+// "k" to keep the blocked mark (bot.Commit.Housekeeping), "" for neither,
+// 9 time to live of m, s and o (ms, 0: forever), 10 recent update ids (""
+// for none), 11 session log ("-" to leave it, "" to delete it), 12 its time
+// to live (ms, 0: forever), 13 the owner to take the send lease for (""
+// for none), 14 the lease's time to live (ms), 15 the conversation, for the
+// ready shard, 16… replies, encoded.
 //
-// Returns -2 for a duplicate, -1 for a conflict, else the seq of the last
-// reply queued (0 when none). A commit clears the blocked mark unless it is
-// housekeeping: she wrote, so she has unblocked the bot.
+// Returns {-2} for a duplicate; {-1, then what loadScript returns} for a
+// conflict, so the turn runs again without a Load; else {seq of the last
+// reply queued (0 when none), 1 if the send lease was taken for ARGV[13]
+// with these replies at the head of the outbox, else 0}. The lease is
+// taken only then: the caller may send them at once, with no Claim. A
+// commit clears the blocked mark unless it is housekeeping: she wrote, so
+// she has unblocked the bot.
 //
 // Numbers that must be exact (version, watermark, seq counter) stay
-// strings or go through HINCRBY: Lua's numbers are doubles.
+// strings or go through HINCRBY: Lua's numbers are doubles. Each call
+// into Redis costs about a microsecond, so fields of m are written by one
+// HSET, and s is written with its time to live.
 var commitScript = redis.NewScript(`
-local m, s, o, d, g = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local m, s, o, d, g, l = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local dk = ARGV[3]
 local now = tonumber(ARGV[4])
 if dk ~= "" then
   local untl = redis.call("HGET", d, dk)
-  if untl and tonumber(untl) > now then return -2 end
+  if untl and tonumber(untl) > now then return {-2} end
 end
-local cur = redis.call("HMGET", m, "v", "w")
-if (cur[1] or "0") ~= ARGV[1] then return -1 end
+local cur = redis.call("HMGET", m, "v", "w", "u", "b")
+if (cur[1] or "0") ~= ARGV[1] then
+  return {-1, cur[1], cur[2], redis.call("GET", s), cur[4], cur[3], redis.call("GET", g)}
+end
 
 if ARGV[8] == "1" then redis.call("DEL", s, o, d, g) end
 redis.call("HINCRBY", m, "v", 1)
-if ARGV[8] ~= "k" then redis.call("HDEL", m, "b") end
-local w, old = ARGV[2], cur[2]
+local set, w, old = {}, ARGV[2], cur[2]
 if w ~= "" and (not old or #w > #old or (#w == #old and w > old)) then
-  redis.call("HSET", m, "w", w)
+  set[#set + 1] = "w"; set[#set + 1] = w
 end
-if ARGV[10] ~= "" then redis.call("HSET", m, "u", ARGV[10]) else redis.call("HDEL", m, "u") end
+if ARGV[10] ~= "" then set[#set + 1] = "u"; set[#set + 1] = ARGV[10] end
+if #set > 0 then redis.call("HSET", m, unpack(set)) end
+if ARGV[10] == "" and cur[3] then redis.call("HDEL", m, "u") end
+if ARGV[8] ~= "k" and cur[4] then redis.call("HDEL", m, "b") end
 if ARGV[11] == "" then
   redis.call("DEL", g)
 elseif ARGV[11] ~= "-" then
-  redis.call("SET", g, ARGV[11])
-  if ARGV[12] ~= "0" then redis.call("PEXPIRE", g, ARGV[12]) end
+  if ARGV[12] ~= "0" then redis.call("SET", g, ARGV[11], "PX", ARGV[12]) else redis.call("SET", g, ARGV[11]) end
 end
-if ARGV[7] ~= "" then redis.call("SET", s, ARGV[7]) else redis.call("DEL", s) end
+local ttl = ARGV[9]
+if ARGV[7] == "" then
+  redis.call("DEL", s)
+elseif ttl ~= "0" then
+  redis.call("SET", s, ARGV[7], "PX", ttl)
+else
+  redis.call("SET", s, ARGV[7])
+end
 if dk ~= "" then
   local all = redis.call("HGETALL", d)
   for i = 1, #all, 2 do
@@ -369,36 +405,58 @@ if dk ~= "" then
   redis.call("HSET", d, dk, ARGV[5])
   redis.call("PEXPIRE", d, ARGV[6])
 end
-local last = 0
-local k = #ARGV - 12
+local last, held = 0, 0
+local k = #ARGV - 15
 if k > 0 then
   last = redis.call("HINCRBY", m, "n", k)
   local items = {}
-  for i = 1, k do items[i] = (last - k + i) .. " " .. ARGV[12 + i] end
-  redis.call("RPUSH", o, unpack(items))
+  for i = 1, k do items[i] = (last - k + i) .. " " .. ARGV[15 + i] end
+  local n = redis.call("RPUSH", o, unpack(items))
+  if ARGV[13] ~= "" and n == k then
+    local owner = redis.call("GET", l)
+    if not owner or owner == ARGV[13] then
+      redis.call("SET", l, ARGV[13], "PX", ARGV[14])
+      held = 1
+    end
+  end
+  if KEYS[7] then redis.call("ZADD", KEYS[7], "NX", ARGV[4], ARGV[15]) end
 end
-if ARGV[9] ~= "0" then
-  redis.call("PEXPIRE", m, ARGV[9])
-  redis.call("PEXPIRE", s, ARGV[9])
-  redis.call("PEXPIRE", o, ARGV[9])
+if ttl ~= "0" then
+  redis.call("PEXPIRE", m, ttl)
+  redis.call("PEXPIRE", o, ttl)
 else
   redis.call("PERSIST", m)
-  redis.call("PERSIST", s)
   redis.call("PERSIST", o)
 end
-return last
+return {last, held}
 `)
 
 // Commit applies c atomically; see bot.Commit for what each field does.
 // An empty State is stored as none: Load then returns a nil State.
 func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error) {
+	out, _, err := s.commit(ctx, c, "", 0)
+	return out, err
+}
+
+var _ bot.ClaimingStore = (*Store)(nil)
+
+// CommitClaim is Commit, and takes the send lease for owner (unless it is
+// empty), for ttl, when
+// the replies it queues are the only ones pending and no other owner holds
+// it: then held is true, and the caller may send out at once without a
+// Claim. Still one round trip.
+func (s *Store) CommitClaim(ctx context.Context, c bot.Commit, owner string, ttl time.Duration) (out []bot.Outgoing, held bool, err error) {
+	return s.commit(ctx, c, owner, ttl) // no owner: no lease
+}
+
+func (s *Store) commit(ctx context.Context, c bot.Commit, owner string, lease time.Duration) ([]bot.Outgoing, bool, error) {
 	b, err := s.base(c.Conv)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	now := s.now()
 	hasState := len(c.State) > 0
-	args := make([]any, 12, 12+len(c.Replies))
+	args := make([]any, 15, 15+len(c.Replies))
 	args[0] = c.Version
 	args[1] = ""
 	if c.Watermark > 0 {
@@ -426,34 +484,49 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 			args[11] = max(c.LogTTL.Milliseconds(), 1)
 		}
 	}
+	args[12] = owner
+	args[13] = max(lease.Milliseconds(), 1)
+	args[14] = string(c.Conv)
 	for _, r := range c.Replies {
 		enc, err := json.Marshal(r)
 		if err != nil {
-			return nil, fmt.Errorf("redisstore: encode reply: %w", err)
+			return nil, false, fmt.Errorf("redisstore: encode reply: %w", err)
 		}
 		args = append(args, enc)
 	}
-	keys := []string{b + metaKey, b + stateKey, b + outboxKey, b + dedupeKey, b + logKey}
-	var last int64
-	if len(c.Replies) == 0 {
-		last, err = commitScript.Run(ctx, s.client, keys, args...).Int64()
-	} else {
-		last, err = s.commitReady(ctx, c.Conv, now, keys, args)
+	keys := []string{b + metaKey, b + stateKey, b + outboxKey, b + dedupeKey, b + logKey, b + leaseKey}
+	var res []any
+	switch {
+	case s.oneServer():
+		// One server runs a script on keys of any slot: the ready
+		// shard's ZADD is part of it.
+		keys = append(keys, s.readyKey(c.Conv))
+		res, err = commitScript.Run(ctx, s.client, keys, args...).Slice()
+	case len(c.Replies) == 0:
+		res, err = commitScript.Run(ctx, s.client, keys, args...).Slice()
+	default:
+		res, err = s.commitReady(ctx, c.Conv, now, keys, args)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("redisstore: commit: %w", err)
+		return nil, false, fmt.Errorf("redisstore: commit: %w", err)
 	}
-	switch {
-	case last == -2:
-		return nil, bot.ErrDuplicate
-	case last == -1:
-		return nil, bot.ErrConflict
+	last, _ := first(res).(int64)
+	switch last {
+	case -2:
+		return nil, false, bot.ErrDuplicate
+	case -1:
+		cur, err := snapshotOf(res[1:])
+		if err != nil {
+			return nil, false, fmt.Errorf("redisstore: commit: the conversation as it stands: %w", err)
+		}
+		return nil, false, &bot.ConflictError{Current: cur}
 	}
+	held := len(res) > 1 && res[1] == int64(1)
 	if c.Erase || c.Remind != nil {
 		s.commitRemind(ctx, c)
 	}
 	if len(c.Replies) == 0 {
-		return nil, nil
+		return nil, false, nil
 	}
 	out := make([]bot.Outgoing, len(c.Replies))
 	first := last - int64(len(c.Replies)) + 1
@@ -461,56 +534,38 @@ func (s *Store) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error
 		r.Buttons = slices.Clone(r.Buttons)
 		out[i] = bot.Outgoing{Conv: c.Conv, Seq: first + int64(i), Reply: r}
 	}
-	return out, nil
+	return out, held, nil
 }
 
-// commitReady runs the commit script and puts conv in the ready index.
+// commitReady runs the commit script on a cluster and then puts conv in
+// the ready index.
 //
 // The ZADD NX must reach Redis after the script: Settle removes conv from
 // the index and then looks at the outbox, and only a ZADD that follows the
 // append is sure to land after such a look that missed the append (see
-// Settle). One connection to one server runs a pipeline in order, so there
-// the ZADD rides behind the script in the same round trip; that it is sent
-// even when the script refuses the commit is harmless (a conversation with
-// nothing queued in the index costs the dispatcher one empty look, then
-// Settle drops it). On a cluster the script and the ZADD usually go to
-// different nodes, which go-redis pipelines to concurrently: the ZADD waits
-// for the script's answer instead, and is skipped when it refused.
+// Settle). The script and the ZADD usually go to different nodes, so the
+// ZADD waits for the script's answer, and is skipped when it refused. (On
+// one server the ZADD is part of the script.)
 //
 // Once the script has applied the commit, a failed ZADD is not reported:
 // the commit stands, and an error would make the platform retry an update
 // that is then recognised as handled, so nothing would announce its
 // replies. The caller's Notify sends them; a failing index shows in the
 // dispatcher's sweep (Ready) and is repaired by the next Settle or Commit.
-func (s *Store) commitReady(ctx context.Context, conv bot.Conv, now time.Time, keys []string, args []any) (int64, error) {
-	entry := redis.Z{Score: float64(now.UnixMilli()), Member: string(conv)}
-	shard := s.readyKey(conv)
-	if !s.oneServer() {
-		last, err := commitScript.Run(ctx, s.client, keys, args...).Int64()
-		if err == nil && last > 0 {
-			s.client.ZAddNX(ctx, shard, entry)
-		}
-		return last, err
+func (s *Store) commitReady(ctx context.Context, conv bot.Conv, now time.Time, keys []string, args []any) ([]any, error) {
+	res, err := commitScript.Run(ctx, s.client, keys, args...).Slice()
+	if last, _ := first(res).(int64); err == nil && last > 0 {
+		s.client.ZAddNX(ctx, s.readyKey(conv), redis.Z{Score: float64(now.UnixMilli()), Member: string(conv)})
 	}
-	// EVALSHA first; when the server has not cached the script (NOSCRIPT:
-	// nothing ran), the whole pipeline again with EVAL, so that a ZADD
-	// follows the script that does run.
-	for _, full := range []bool{false, true} {
-		pipe := s.client.Pipeline()
-		var script *redis.Cmd
-		if full {
-			script = commitScript.Eval(ctx, pipe, keys, args...)
-		} else {
-			script = commitScript.EvalSha(ctx, pipe, keys, args...)
-		}
-		pipe.ZAddNX(ctx, shard, entry)
-		pipe.Exec(ctx) // errors are on the commands
-		if !full && redis.HasErrorPrefix(script.Err(), "NOSCRIPT") {
-			continue
-		}
-		return script.Int64()
+	return res, err
+}
+
+// first is res[0], or nil when res is empty.
+func first(res []any) any {
+	if len(res) == 0 {
+		return nil
 	}
-	panic("unreachable")
+	return res[0]
 }
 
 // ttlMillis is how long m, s and o live after a commit, in milliseconds

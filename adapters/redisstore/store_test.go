@@ -209,7 +209,8 @@ func TestDedupePruned(t *testing.T) {
 // per drained outbox and per refusal, and on a cluster a Commit that
 // queues replies, whose ready index entry must follow the script (see
 // Commit), and the Advance that settles, which Settle and Release follow.
-// On one server the dispatcher sends a turn's n replies in n+1.
+// On one server a turn therefore costs two round trips: a CommitClaim that
+// takes the send lease, and the Advance past its replies once sent.
 func TestRoundTrips(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
@@ -234,11 +235,19 @@ func TestRoundTrips(t *testing.T) {
 			}{
 				{"Load", 1, func(int64) error { _, err := s.Load(ctx, conv); return err }},
 				{"Commit with replies", tc.commitReplies, func(v int64) error {
-					_, err := s.Commit(ctx, bot.Commit{Conv: conv, Version: 2 * v, Watermark: v + 1, DedupeKey: strconv.FormatInt(v, 10), State: []byte("s"), Replies: []bot.Reply{{Text: "a"}, {Text: "b"}}, TTL: time.Hour})
+					_, err := s.Commit(ctx, bot.Commit{Conv: conv, Version: 3 * v, Watermark: v + 1, DedupeKey: strconv.FormatInt(v, 10), State: []byte("s"), Replies: []bot.Reply{{Text: "a"}, {Text: "b"}}, TTL: time.Hour})
+					return err
+				}},
+				{"CommitClaim", tc.commitReplies, func(v int64) error {
+					c := bot.Commit{Conv: bot.Conv(fmt.Sprintf("tg:9:%d", v)), State: []byte("s"), Replies: []bot.Reply{{Text: "a"}}, TTL: time.Hour}
+					_, held, err := s.CommitClaim(ctx, c, "d9", time.Minute)
+					if err == nil && !held {
+						err = fmt.Errorf("lease not taken on an empty outbox")
+					}
 					return err
 				}},
 				{"Commit", 1, func(v int64) error {
-					_, err := s.Commit(ctx, bot.Commit{Conv: conv, Version: 2*v + 1, State: []byte("s"), TTL: time.Hour})
+					_, err := s.Commit(ctx, bot.Commit{Conv: conv, Version: 3*v + 1, State: []byte("s"), TTL: time.Hour})
 					return err
 				}},
 				{"Pending", 1, func(int64) error { _, err := s.Pending(ctx, conv, 10); return err }},
@@ -249,7 +258,7 @@ func TestRoundTrips(t *testing.T) {
 				{"Ack", 1, func(v int64) error { return s.Ack(ctx, conv, 2*v+2) }},
 				{"Settle", 2, func(int64) error { return s.Settle(ctx, conv) }},
 				{"Release", 1, func(int64) error { return s.Release(ctx, conv, "d1") }},
-				{"Block", 2, func(int64) error { return s.Block(ctx, conv) }},
+				{"Block", 2, func(int64) error { return s.Block(ctx, conv) }}, // a version of its own
 			}
 			for v := range int64(3) {
 				for _, op := range ops {

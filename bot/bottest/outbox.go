@@ -23,7 +23,82 @@ func testOutboxContract(t *testing.T, newHarness func(t *testing.T) Harness) {
 	t.Run("ClaimExpires", func(t *testing.T) { testClaimExpires(t, newHarness(t)) })
 	t.Run("ClaimNothing", func(t *testing.T) { testClaimNothing(t, newHarness(t)) })
 	t.Run("Advance", func(t *testing.T) { testAdvance(t, newHarness(t)) })
+	t.Run("ClaimQueue", func(t *testing.T) { testClaimQueue(t, newHarness(t)) })
+	t.Run("CommitClaim", func(t *testing.T) { testCommitClaim(t, newHarness(t)) })
 	t.Run("Block", func(t *testing.T) { testBlock(t, newHarness(t)) })
+}
+
+// testClaimQueue checks that a lease hands out the pending replies in
+// order, up to bot.QueueLimit at once, so that a turn's replies are sent
+// on one Claim and acknowledged by one Advance.
+func testClaimQueue(t *testing.T, h Harness) {
+	ctx := context.Background()
+	ob := outboxOf(t, h.Store)
+	const conv = bot.Conv("tg:66:66")
+	var replies []bot.Reply
+	for i := range bot.QueueLimit + 2 {
+		replies = append(replies, reply(fmt.Sprintf("r%d", i+1)))
+	}
+	out := mustCommit(t, h.Store, bot.Commit{Conv: conv, State: []byte("s"), Replies: replies, TTL: time.Hour})
+	l, err := ob.Claim(ctx, conv, "d1", time.Minute)
+	if err != nil || !l.Held {
+		t.Fatalf("Claim = %+v, %v; want it held", l, err)
+	}
+	if !sameOutgoing(l.Queue, out[:bot.QueueLimit]) || l.Next == nil || l.Next.Seq != out[0].Seq {
+		t.Fatalf("Claim's queue = %v (next %v), want the first %d of %v", l.Queue, l.Next, bot.QueueLimit, out)
+	}
+	if l, err = ob.Advance(ctx, conv, out[bot.QueueLimit-1].Seq, "d1", time.Minute); err != nil || !sameOutgoing(l.Queue, out[bot.QueueLimit:]) {
+		t.Fatalf("Advance past the queue = %+v, %v; want the last two", l, err)
+	}
+	if l, err = ob.Advance(ctx, conv, out[len(out)-1].Seq, "d1", time.Minute); err != nil || !l.Held || l.Next != nil || len(l.Queue) != 0 {
+		t.Fatalf("Advance past everything = %+v, %v; want it settled", l, err)
+	}
+}
+
+// testCommitClaim checks the commit that takes the send lease: only when
+// its replies are all that is pending and nobody else holds the lease.
+func testCommitClaim(t *testing.T, h Harness) {
+	ctx := context.Background()
+	cs, ok := h.Store.(bot.ClaimingStore)
+	if !ok {
+		t.Skip("the store is no bot.ClaimingStore")
+	}
+	ob := outboxOf(t, h.Store)
+	lease := leaseOf(t)
+	const conv, other = bot.Conv("tg:67:67"), bot.Conv("tg:68:68")
+	commit := func(c bot.Commit, owner string) ([]bot.Outgoing, bool) {
+		t.Helper()
+		out, held, err := cs.CommitClaim(ctx, c, owner, time.Minute)
+		if err != nil {
+			t.Fatalf("CommitClaim(%+v, %s) = %v", c, owner, err)
+		}
+		return out, held
+	}
+	out, held := commit(bot.Commit{Conv: conv, State: []byte("s"), Replies: []bot.Reply{reply("a"), reply("b")}, TTL: time.Hour}, "d1")
+	if !held {
+		t.Fatalf("CommitClaim on an empty outbox: held = false, want the lease")
+	}
+	if l := lease(ob.Claim(ctx, conv, "d2", time.Minute)); l.Held {
+		t.Errorf("Claim by another owner after CommitClaim = %+v, want the lease d1's", l)
+	}
+	// Pending replies before it: the caller must Claim, from the oldest.
+	if _, held := commit(bot.Commit{Conv: conv, Version: 1, State: []byte("t"), Replies: []bot.Reply{reply("c")}, TTL: time.Hour}, "d1"); held {
+		t.Errorf("CommitClaim behind pending replies: held = true, want false")
+	}
+	if l := lease(ob.Claim(ctx, conv, "d1", time.Minute)); !l.Held || !sameOutgoing(l.Queue[:2], out) {
+		t.Errorf("Claim after = %+v, want the first commit's replies first", l)
+	}
+	// Another owner's lease stands.
+	mustCommit(t, h.Store, bot.Commit{Conv: other, State: []byte("s"), Replies: []bot.Reply{reply("x")}, TTL: time.Hour})
+	l := lease(ob.Claim(ctx, other, "d2", time.Minute))
+	lease(ob.Advance(ctx, other, l.Next.Seq, "d2", time.Minute)) // sent, settled, released
+	lease(ob.Claim(ctx, other, "d2", time.Minute))               // nothing pending: no lease
+	if _, err := h.Store.Commit(ctx, bot.Commit{Conv: other, Version: 1, State: []byte("t"), TTL: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	if got, held := commit(bot.Commit{Conv: other, Version: 2, State: []byte("u"), Replies: []bot.Reply{reply("y")}, TTL: time.Hour}, ""); held || len(got) != 1 {
+		t.Errorf("CommitClaim with no owner: held = %v, want false", held)
+	}
 }
 
 // farFuture is a 'before' every entry of the ready index comes before.
@@ -502,7 +577,7 @@ func testBlock(t *testing.T, h Harness) {
 	if got := mustPending(t, h.Store, conv, 10); len(got) != 0 {
 		t.Errorf("Pending(%q) after Block = %v, want none", conv, got)
 	}
-	if got, want := mustLoad(t, h.Store, conv), (bot.Snapshot{Version: 1, Watermark: 3, State: []byte("s"), Blocked: true}); !sameSnapshot(got, want) {
+	if got, want := mustLoad(t, h.Store, conv), (bot.Snapshot{Version: 2, Watermark: 3, State: []byte("s"), Blocked: true}); !sameSnapshot(got, want) {
 		t.Errorf("Load(%q) after Block = %s, want %s", conv, fmtSnap(got), fmtSnap(want))
 	}
 	if got, want := mustReady(t, ob, farFuture, 100), []bot.Conv{bystander}; !slices.Equal(got, want) {
@@ -518,8 +593,8 @@ func testBlock(t *testing.T, h Harness) {
 		}
 	}
 	block() // again: nothing changes
-	if got := mustLoad(t, h.Store, conv); !got.Blocked {
-		t.Errorf("Load(%q) after a second Block = %s, want it blocked", conv, fmtSnap(got))
+	if got := mustLoad(t, h.Store, conv); !got.Blocked || got.Version != 2 {
+		t.Errorf("Load(%q) after a second Block = %s, want it blocked at version 2", conv, fmtSnap(got))
 	}
 
 	// A refused commit is no turn of hers.
@@ -532,11 +607,11 @@ func testBlock(t *testing.T, h Harness) {
 
 	// She unblocked the bot and wrote: her turn clears the mark and queues
 	// as usual, its seqs carrying on.
-	out := mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 1, Watermark: 4, State: []byte("t"), Replies: []bot.Reply{reply("r3")}, TTL: ttl})
+	out := mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 2, Watermark: 4, State: []byte("t"), Replies: []bot.Reply{reply("r3")}, TTL: ttl})
 	if want := outgoing(conv, []int64{3}, []bot.Reply{reply("r3")}); !sameOutgoing(out, want) {
 		t.Errorf("Commit(%q) after Block = %v, want %v", conv, out, want)
 	}
-	if got, want := mustLoad(t, h.Store, conv), (bot.Snapshot{Version: 2, Watermark: 4, State: []byte("t")}); !sameSnapshot(got, want) {
+	if got, want := mustLoad(t, h.Store, conv), (bot.Snapshot{Version: 3, Watermark: 4, State: []byte("t")}); !sameSnapshot(got, want) {
 		t.Errorf("Load(%q) after her next turn = %s, want %s", conv, fmtSnap(got), fmtSnap(want))
 	}
 	if got := mustPending(t, h.Store, conv, 10); !sameOutgoing(got, out) {
@@ -548,7 +623,7 @@ func testBlock(t *testing.T, h Harness) {
 
 	// A turn without replies clears it too.
 	block()
-	mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 2, State: []byte("u"), TTL: ttl})
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, Version: 4, State: []byte("u"), TTL: ttl})
 	if got := mustLoad(t, h.Store, conv); got.Blocked {
 		t.Errorf("Load(%q) after a turn without replies = %s, want it no longer blocked", conv, fmtSnap(got))
 	}

@@ -267,6 +267,12 @@ func testConflict(t *testing.T, h Harness) {
 		if !errors.Is(err, bot.ErrConflict) {
 			t.Errorf("%s: Commit(%q, version %d) = %v, want ErrConflict", tc.name, conv, c.Version, err)
 		}
+		// A store that tells the conversation as it stands tells it right:
+		// the Engine runs the turn again on it without a Load.
+		var ce *bot.ConflictError
+		if errors.As(err, &ce) && (!sameSnapshot(ce.Current, before) || !slices.Equal(ce.Current.Seen, before.Seen) || !bytes.Equal(ce.Current.Log, before.Log)) {
+			t.Errorf("%s: the conflict's current snapshot = %s, want %s", tc.name, fmtSnap(ce.Current), fmtSnap(before))
+		}
 		if len(out) != 0 {
 			t.Errorf("%s: Commit(%q, version %d) queued %v, want nothing", tc.name, conv, c.Version, out)
 		}
@@ -973,8 +979,9 @@ func sameOutgoing(a, b []bot.Outgoing) bool {
 
 // sameSnapshot compares snapshots, telling a nil State from an empty one.
 func sameSnapshot(a, b bot.Snapshot) bool {
-	return a.Version == b.Version && a.Watermark == b.Watermark &&
+	return a.Version == b.Version && a.Watermark == b.Watermark && slices.Equal(a.Seen, b.Seen) &&
 		(a.State == nil) == (b.State == nil) && bytes.Equal(a.State, b.State) &&
+		(a.Log == nil) == (b.Log == nil) && bytes.Equal(a.Log, b.Log) &&
 		a.Blocked == b.Blocked
 }
 
@@ -987,7 +994,7 @@ func fmtSnap(s bot.Snapshot) string {
 	if s.Blocked {
 		blocked = " Blocked"
 	}
-	return fmt.Sprintf("{Version:%d Watermark:%d State:%s%s}", s.Version, s.Watermark, state, blocked)
+	return fmt.Sprintf("{Version:%d Watermark:%d Seen:%v State:%s Log:%q%s}", s.Version, s.Watermark, s.Seen, state, s.Log, blocked)
 }
 
 // kinds returns the sorted kinds of keys, one entry per key.

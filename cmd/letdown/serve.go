@@ -109,8 +109,6 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		defer rs.Close()
 		st = rs
 	}
-	engine := bot.NewEngine(dialog.New(cat).WithRetention(cfg.LogRetention), st, bot.WithTTL(cfg.TTL))
-
 	// One dispatcher for every platform: the store's ready index holds
 	// them all, and the router sends each conversation where it belongs.
 	router, paces := bot.Router{}, bot.Paces{}
@@ -124,6 +122,10 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		// 100 ms each still far outrun Telegram's 30 messages a second.
 		bot.WithWorkers(16),
 		bot.WithDispatchLogger(log))
+	// A turn's commit takes the send lease for the dispatcher, which then
+	// sends its replies without a Claim: two round trips a turn.
+	engine := bot.NewEngine(dialog.New(cat).WithRetention(cfg.LogRetention), st,
+		bot.WithTTL(cfg.TTL), bot.WithClaims(dispatcher))
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
