@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -29,5 +30,31 @@ func TestLogRoundTrip(t *testing.T) {
 		if _, err := DecodeLog(bad); err == nil {
 			t.Errorf("DecodeLog(%v) = nil error, want it refused", bad)
 		}
+	}
+}
+
+// TestStateLeavesTheLogOut measures what a month of logging costs each
+// turn: the state a turn reads and writes holds no session, and the log
+// beside it is written only when it changes.
+func TestStateLeavesTheLogOut(t *testing.T) {
+	var log []Session
+	start := int64(29013295)
+	for day := range 30 {
+		for k := range 10 {
+			log = append(log, Session{start + int64(day*1440+k*144), 20, sideBoth, 40, 35})
+		}
+	}
+	st := State{Version: SchemaVersion, Name: stateIdle, Data: Data{Method: "pump", Double: true, Steady: "no", Amount: "no", Time: "no",
+		Remind: &Plan{PerDay: 10, Zone: "Europe/London", Next: 1735689600}, Log: log}}
+	enc, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Data.OldLog, st.Data.Log = log, nil
+	inside, _ := json.Marshal(st)
+	logBytes := EncodeLog(log)
+	t.Logf("30 days of 10 sessions: state %d bytes (with the log inside, as before: %d), log %d bytes", len(enc), len(inside), len(logBytes))
+	if len(enc) > 256 {
+		t.Errorf("state with 300 sessions logged is %d bytes, want the log kept out of it", len(enc))
 	}
 }
