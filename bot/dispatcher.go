@@ -46,6 +46,11 @@ type Dispatcher struct {
 	// claimed holds the send leases commits took for this Dispatcher
 	// (Claimed), with when, until a worker sends their replies.
 	claimed map[Conv]claimedLease
+	// taken is, per conversation, the newest reply a lease of this
+	// process has handed out, and when: a lease a commit handed over
+	// after a worker had already taken its replies by a Claim of its own
+	// is stale, and must not send them again.
+	taken map[Conv]takenSeq
 	// unacked remembers, per conversation, the last reply delivered whose
 	// Ack failed (the store was down). It is acknowledged before anything
 	// is sent again, so a store outage does not send it twice; only a
@@ -56,6 +61,11 @@ type Dispatcher struct {
 type claimedLease struct {
 	lease Lease
 	at    time.Time
+}
+
+type takenSeq struct {
+	seq int64
+	at  time.Time
 }
 
 type convLimit struct {
@@ -122,6 +132,8 @@ func NewDispatcher(outbox Outbox, sender Sender, opts ...DispatcherOption) *Disp
 		failures: map[Conv]int{},
 		unacked:  map[Conv]int64{},
 		claimed:  map[Conv]claimedLease{},
+
+		taken: map[Conv]takenSeq{},
 	}
 	for _, o := range opts {
 		o(d)
@@ -415,6 +427,7 @@ func (d *Dispatcher) send(ctx context.Context, conv Conv) {
 // anything more is sent, so a store outage does not send it twice.
 func (d *Dispatcher) advance(ctx context.Context, conv Conv, seq int64) (Lease, error) {
 	l, err := d.outbox.Advance(context.WithoutCancel(ctx), conv, seq, d.owner, d.lease)
+	d.took(conv, l)
 	if err != nil {
 		d.log.Error("dispatcher: ack failed after send", "conv", conv, "seq", seq, "err", err)
 		d.mu.Lock()
@@ -447,20 +460,43 @@ func (d *Dispatcher) claim(ctx context.Context, conv Conv) (l Lease, leased time
 	seq, unacked := d.unacked[conv]
 	c, handed := d.claimed[conv]
 	delete(d.claimed, conv)
+	stale := handed && c.lease.Next != nil && c.lease.Next.Seq <= d.taken[conv].seq
 	d.mu.Unlock()
-	if handed && !unacked && leased.Sub(c.at) < d.lease/3 {
+	if handed && !unacked && !stale && leased.Sub(c.at) < d.lease/3 {
 		// A commit took the lease for us: its replies are the queue.
+		d.took(conv, c.lease)
 		return c.lease, c.at, nil
 	}
 	if !unacked {
 		l, err = d.outbox.Claim(ctx, conv, d.owner, d.lease)
+		d.took(conv, l)
 		return l, leased, err
 	}
 	if l, err = d.outbox.Advance(ctx, conv, seq, d.owner, d.lease); err != nil {
 		return l, leased, err
 	}
+	d.took(conv, l)
 	d.forgetUnacked(conv, seq)
 	return l, leased, nil
+}
+
+// took notes the newest reply a lease handed out for conv: see taken.
+func (d *Dispatcher) took(conv Conv, l Lease) {
+	newest := int64(0)
+	if l.Next != nil {
+		newest = l.Next.Seq
+	}
+	if n := len(l.Queue); n > 0 {
+		newest = l.Queue[n-1].Seq
+	}
+	if newest == 0 {
+		return
+	}
+	d.mu.Lock()
+	if newest > d.taken[conv].seq {
+		d.taken[conv] = takenSeq{seq: newest, at: d.now()}
+	}
+	d.mu.Unlock()
 }
 
 // forgetUnacked drops the memory of an unacknowledged reply once seq, or
@@ -590,6 +626,13 @@ func (d *Dispatcher) forgetOldClaims() {
 	for c, l := range d.claimed {
 		if l.at.Before(old) {
 			delete(d.claimed, c)
+		}
+	}
+	// A handed-over lease is used only while young, so what was delivered
+	// before it was taken matters for no longer.
+	for c, s := range d.taken {
+		if s.at.Before(old.Add(-d.lease / 3)) {
+			delete(d.taken, c)
 		}
 	}
 }

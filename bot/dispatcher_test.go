@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -391,5 +392,33 @@ func TestBacklogDoesNotDelayAReply(t *testing.T) {
 			}
 			return
 		}
+	}
+}
+
+// A commit hands its lease to the Dispatcher (Claimed) a moment after the
+// store has it, and a worker may take those very replies by a Claim of its
+// own in between. The late handover is then stale: the replies go once.
+func TestDispatcherStaleHandoverSendsOnce(t *testing.T) {
+	ctx := context.Background()
+	store := memstore.New()
+	sender := &bottest.Sender{}
+	d := bot.NewDispatcher(store, sender, fast()...)
+	runDispatcher(t, d)
+	conv := bot.Conv("tg:3:3")
+	out, held, err := store.CommitClaim(ctx, bot.Commit{Conv: conv, State: []byte("{}"), Replies: []bot.Reply{{Text: "one"}, {Text: "two"}}}, d.Owner(), d.LeaseTTL())
+	if err != nil || !held {
+		t.Fatalf("CommitClaim = %v, held %v", err, held)
+	}
+	d.Notify(conv) // a worker claims and sends them before the handover
+	waitFor(t, "both replies sent", func() bool { return len(sender.To(conv)) == 2 })
+	d.Claimed(conv, bot.LeaseOf(out))
+	d.Notify(conv)
+	// Something later: one worker sends a conversation in order, so once
+	// it is sent, a stale handover would have been sent before it.
+	queue(t, store, conv, "three")
+	d.Notify(conv)
+	waitFor(t, "the later reply sent", func() bool { return slices.Contains(sender.To(conv), "three") })
+	if got := sender.To(conv); len(got) != 3 {
+		t.Errorf("sent %d replies (%v), want one, two, three once each", len(got), got)
 	}
 }
