@@ -133,12 +133,16 @@ func (s *Store) Settle(ctx context.Context, conv bot.Conv) error {
 // anew) or after it (the script sees the reply and keeps conv).
 var claimScript = redis.NewScript(`
 local o, l = KEYS[1], KEYS[2]
+local empty = false
 if ARGV[3] ~= "" then
   local head = redis.call("LINDEX", o, 0)
-  if head then
+  if not head then
+    empty = true
+  else
     local drop = tonumber(ARGV[3]) - tonumber(string.match(head, "^%d+")) + 1
     if drop >= redis.call("LLEN", o) then
       redis.call("DEL", o)
+      empty = true
     elseif drop > 0 then
       redis.call("LTRIM", o, drop, -1)
     end
@@ -146,7 +150,8 @@ if ARGV[3] ~= "" then
 end
 local cur = redis.call("GET", l)
 if cur and cur ~= ARGV[1] then return {0} end
-local queue = redis.call("LRANGE", o, 0, ARGV[5] - 1)
+local queue = {}
+if not empty then queue = redis.call("LRANGE", o, 0, ARGV[5] - 1) end
 if #queue > 0 then
   redis.call("SET", l, ARGV[1], "PX", ARGV[2])
   return {1, queue}

@@ -357,10 +357,11 @@ func intOrZero(v any) (int64, error) {
 // commit clears the blocked mark unless it is housekeeping: she wrote, so
 // she has unblocked the bot.
 //
-// Numbers that must be exact (version, watermark, seq counter) stay
-// strings or go through HINCRBY: Lua's numbers are doubles. Each call
-// into Redis costs about a microsecond, so fields of m are written by one
-// HSET, and s is written with its time to live.
+// Lua's numbers are doubles: the version and the seq counter are exact up
+// to 2^53 (far beyond any conversation's), and are written with %d so
+// they never print as 1e+15; the watermark stays a string. Each call into
+// Redis costs about a microsecond, so the fields of m are written by one
+// HSET, s with its time to live, and a free lease by one SET NX.
 var commitScript = redis.NewScript(`
 local m, s, o, d, g, l = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local dk = ARGV[3]
@@ -369,19 +370,25 @@ if dk ~= "" then
   local untl = redis.call("HGET", d, dk)
   if untl and tonumber(untl) > now then return {-2} end
 end
-local cur = redis.call("HMGET", m, "v", "w", "u", "b")
+local cur = redis.call("HMGET", m, "v", "w", "u", "b", "n")
 if (cur[1] or "0") ~= ARGV[1] then
   return {-1, cur[1], cur[2], redis.call("GET", s), cur[4], cur[3], redis.call("GET", g)}
 end
 
 if ARGV[8] == "1" then redis.call("DEL", s, o, d, g) end
-redis.call("HINCRBY", m, "v", 1)
-local set, w, old = {}, ARGV[2], cur[2]
+-- Every field of m this commit changes, in one HSET.
+local set = {"v", string.format("%d", tonumber(ARGV[1]) + 1)}
+local w, old = ARGV[2], cur[2]
 if w ~= "" and (not old or #w > #old or (#w == #old and w > old)) then
   set[#set + 1] = "w"; set[#set + 1] = w
 end
 if ARGV[10] ~= "" then set[#set + 1] = "u"; set[#set + 1] = ARGV[10] end
-if #set > 0 then redis.call("HSET", m, unpack(set)) end
+local last, k = 0, #ARGV - 15
+if k > 0 then
+  last = tonumber(cur[5] or "0") + k
+  set[#set + 1] = "n"; set[#set + 1] = string.format("%d", last)
+end
+redis.call("HSET", m, unpack(set))
 if ARGV[10] == "" and cur[3] then redis.call("HDEL", m, "u") end
 if ARGV[8] ~= "k" and cur[4] then redis.call("HDEL", m, "b") end
 if ARGV[11] == "" then
@@ -405,16 +412,16 @@ if dk ~= "" then
   redis.call("HSET", d, dk, ARGV[5])
   redis.call("PEXPIRE", d, ARGV[6])
 end
-local last, held = 0, 0
-local k = #ARGV - 15
+local held = 0
 if k > 0 then
-  last = redis.call("HINCRBY", m, "n", k)
   local items = {}
-  for i = 1, k do items[i] = (last - k + i) .. " " .. ARGV[15 + i] end
+  for i = 1, k do items[i] = string.format("%d", last - k + i) .. " " .. ARGV[15 + i] end
   local n = redis.call("RPUSH", o, unpack(items))
   if ARGV[13] ~= "" and n == k then
-    local owner = redis.call("GET", l)
-    if not owner or owner == ARGV[13] then
+    -- A free lease is taken in one call; one of ours, renewed.
+    if redis.call("SET", l, ARGV[13], "NX", "PX", ARGV[14]) then
+      held = 1
+    elseif redis.call("GET", l) == ARGV[13] then
       redis.call("SET", l, ARGV[13], "PX", ARGV[14])
       held = 1
     end
