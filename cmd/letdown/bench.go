@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -15,6 +16,7 @@ import (
 	"math/bits"
 	mrand "math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime/pprof"
 	"strconv"
@@ -71,7 +73,65 @@ With --redis, bytes per conversation is the growth of Redis's used_memory
 over the conversations once their replies are sent (with fewer than 1000,
 too few to rise above the noise, the MEMORY USAGE of their keys).
 
+Load (Redis with --redis, the bot with --webhook and --serve-pid) is the
+growth of counters over the seconds the turns are counted in, from the
+end of the warm-up to the last 200 (not the clean-up after), divided by
+the turns. The replies still owed to the last turns then are left out, as
+those owed to the warm-up's last turns are taken in: in a steady run about
+the same. The bench reads the counters at both ends with its own
+connection and leaves its own reads out:
+  redis_calls_per_turn   requests clients sent Redis: the growth of INFO
+                         stats total_reads_processed, each read of a
+                         client's socket. A command, a script (EVALSHA) or
+                         a pipeline is one, whatever it runs inside Redis:
+                         total_commands_processed and INFO commandstats
+                         count every command a script runs too. On
+                         loopback a request is one read; over a network one
+                         larger than a packet may take two.
+  redis_cpu_us_per_turn  the growth of INFO cpu used_cpu_sys + used_cpu_user
+  redis_set_cpu_us       the same for one SET, in the same run: a burst of
+                         20000 SETs of 64 bytes with a minute's expiry, from
+                         8 connections after the window, divided by 20000;
+                         its 1000 keys are deleted after
+  redis_cpu_per_set      redis_cpu_us_per_turn / redis_set_cpu_us: a turn's
+                         Redis cost in SETs, comparable across machines
+  bot_cpu_us_per_turn    with --webhook and --serve-pid: the growth of the
+                         serve process's utime + stime in /proc/PID/stat,
+                         in clock ticks of USER_HZ (AT_CLKTCK, what getconf
+                         CLK_TCK prints; 100 on every common Linux build),
+                         so to within 10 ms over the window. The bench's
+                         own CPU is not in it.
+A figure not measured is 0. Every other client of that Redis counts too:
+give the bench a Redis of its own. Redis 7 or later, for the INFO sections.
+
 With --json, one JSON object on stdout and the rest on stderr.
+
+With --webhook and --api-listen the bench drives a letdown serve already
+running in another process instead of its own: it starts only the fake Bot
+API, listening on --api-listen, and posts the people's updates to
+--webhook. Start serve (the same build: each person expects this build's
+content) pointed at that fake, then the bench:
+
+  TELEGRAM_TOKEN=424242:bench-token-not-a-secret \
+  TELEGRAM_API_URL=http://127.0.0.1:8081 \
+  TELEGRAM_WEBHOOK_URL=https://bench.invalid/telegram \
+  TELEGRAM_WEBHOOK_SECRET=bench-secret TELEGRAM_RATE=1000000 \
+  CONVERSATION_TTL=1h LISTEN_ADDR=127.0.0.1:8080 ADMIN_ADDR=off \
+  REDIS_URL=redis://127.0.0.1:6379/0 letdown serve &
+  letdown bench --webhook http://127.0.0.1:8080/telegram \
+    --api-listen 127.0.0.1:8081 --secret bench-secret --serve-pid $! \
+    --redis redis://127.0.0.1:6379/0
+
+The fake API takes $TELEGRAM_TOKEN if set, else the token above; --secret
+defaults to $TELEGRAM_WEBHOOK_SECRET, --redis-prefix to $REDIS_PREFIX or
+ld:, serve's default. serve's getMe retries until the fake API is up, and
+the bench waits up to a minute for the webhook to answer (it checks the
+secret then). TELEGRAM_RATE lifts the global limit that stands for
+Telegram's own, as the bench does for its own serve; with CONVERSATION_TTL
+what the bench leaves behind without --redis expires. --serve-pid is the
+letdown process itself, not a go run in front of it. Nothing stops serve
+afterwards; a reply it still sends to a chat of an earlier run is refused
+as an error.
 
 Use a Redis you can spare for --redis: the bench writes and then deletes its
 own conversations under serve's key prefix, and its dispatcher would send
@@ -91,6 +151,14 @@ type benchConfig struct {
 	RedisURL    string
 	JSON        bool
 	CPUProfile  string
+
+	// A letdown serve in another process; Webhook empty: the bench's own.
+	Webhook     string // where to post updates
+	APIListen   string // where the fake Bot API listens
+	Secret      string // serve's TELEGRAM_WEBHOOK_SECRET
+	Token       string // serve's TELEGRAM_TOKEN
+	RedisPrefix string // serve's REDIS_PREFIX, where its conversations are
+	ServePID    int    // 0: its CPU is not measured
 }
 
 // benchFigures is the --json output. Keep the keys stable: scripts and
@@ -105,9 +173,14 @@ type benchFigures struct {
 	Duplicates  int64   `json:"duplicates_sent"`
 	Errors      int64   `json:"errors"`
 	RedisBytes  int64   `json:"redis_bytes_per_conversation"`
+	RedisCalls  float64 `json:"redis_calls_per_turn"`
+	RedisCPU    float64 `json:"redis_cpu_us_per_turn"`
+	RedisSetCPU float64 `json:"redis_set_cpu_us"`
+	RedisPerSet float64 `json:"redis_cpu_per_set"`
+	BotCPU      float64 `json:"bot_cpu_us_per_turn"`
 }
 
-func runBench(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
+func runBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c benchConfig
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.IntVar(&c.People, "people", 10000, "simulated people, each in her own chat")
@@ -117,9 +190,14 @@ func runBench(ctx context.Context, args []string, _ func(string) string, stdout,
 	fs.IntVar(&c.Concurrency, "concurrency", 64, "webhook requests in flight at most (HTTP connections)")
 	fs.Float64Var(&c.Rate, "rate", 0, "offer at most this many turns a second in all, e.g. half the capacity to see latency there (0: as fast as the people go)")
 	fs.Float64Var(&c.Redeliver, "redeliver", 0.02, "share of turns whose update is delivered again after its 200, as Telegram does when an ack is lost")
-	fs.StringVar(&c.RedisURL, "redis", "", "redis://host:port/db to run against (default: the in-memory store)")
+	fs.StringVar(&c.RedisURL, "redis", "", "redis://host:port/db to run against (default: the in-memory store); with --webhook, serve's REDIS_URL, for the Redis figures")
 	fs.BoolVar(&c.JSON, "json", false, "print the figures as one JSON object on stdout, everything else on stderr")
-	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the run (bot, fake API and people together) to `file`")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the run (bot, fake API and people together; with --webhook without the bot) to `file`")
+	fs.StringVar(&c.Webhook, "webhook", "", "drive the letdown serve whose webhook is at this http(s) `URL` instead of one in this process")
+	fs.StringVar(&c.APIListen, "api-listen", "", "with --webhook: where the fake Bot API listens, e.g. 127.0.0.1:8081 (serve's TELEGRAM_API_URL)")
+	fs.StringVar(&c.Secret, "secret", "", "with --webhook: serve's TELEGRAM_WEBHOOK_SECRET (default $TELEGRAM_WEBHOOK_SECRET)")
+	fs.StringVar(&c.RedisPrefix, "redis-prefix", "", "with --webhook and --redis: serve's REDIS_PREFIX, where it keeps the conversations the bench deletes (default $REDIS_PREFIX, else ld:)")
+	fs.IntVar(&c.ServePID, "serve-pid", 0, "with --webhook: the serve process, whose CPU time gives bot_cpu_us_per_turn (Linux)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), benchUsage)
 		fs.PrintDefaults()
@@ -145,6 +223,9 @@ func runBench(ctx context.Context, args []string, _ func(string) string, stdout,
 	case c.Redeliver < 0 || c.Redeliver > 1:
 		return errors.New("bench: --redeliver must be between 0 and 1")
 	}
+	if err := c.external(getenv); err != nil {
+		return err
+	}
 	human := stdout
 	if c.JSON {
 		human = stderr
@@ -166,6 +247,42 @@ func runBench(ctx context.Context, args []string, _ func(string) string, stdout,
 	return nil
 }
 
+// external checks the flags of a run against a letdown serve in another
+// process and fills in what serve's environment gives.
+func (c *benchConfig) external(getenv func(string) string) error {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	if c.Webhook == "" {
+		switch {
+		case c.APIListen != "", c.Secret != "", c.RedisPrefix != "":
+			return errors.New("bench: --api-listen, --secret and --redis-prefix are for a serve in another process: give --webhook too")
+		case c.ServePID != 0:
+			return errors.New("bench: --serve-pid needs --webhook: in this process serve's CPU cannot be told from the bench's")
+		}
+		return nil
+	}
+	c.Secret = cmp.Or(c.Secret, getenv("TELEGRAM_WEBHOOK_SECRET"))
+	c.Token = cmp.Or(getenv("TELEGRAM_TOKEN"), benchToken)
+	c.RedisPrefix = cmp.Or(c.RedisPrefix, getenv("REDIS_PREFIX"), "ld:")
+	u, err := url.Parse(c.Webhook)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return fmt.Errorf("bench: --webhook %q is not an http(s) URL", c.Webhook)
+	case c.APIListen == "":
+		return errors.New("bench: --webhook needs --api-listen, the address serve's TELEGRAM_API_URL points at")
+	case c.Secret == "":
+		return errors.New("bench: --webhook needs serve's webhook secret: --secret or $TELEGRAM_WEBHOOK_SECRET")
+	case !secretPattern.MatchString(c.Secret):
+		return errors.New("bench: --secret must be 1-256 characters of A-Z a-z 0-9 _ -, as serve's is")
+	case strings.ContainsAny(c.RedisPrefix, "{}"):
+		return errors.New("bench: --redis-prefix must not contain { or }, as serve's must not")
+	case c.ServePID < 0:
+		return errors.New("bench: --serve-pid must be a process id")
+	}
+	return nil
+}
+
 // benchResult is everything a run measured.
 type benchResult struct {
 	people, talked int
@@ -178,11 +295,23 @@ type benchResult struct {
 	api            apiStats
 	redisBytes     int64 // per conversation; 0 for memory
 	redisMethod    string
+	load           benchLoad
 
 	duplicates int64
 	// The kinds of error.
 	rejected, transport, unexpected, missing, stalled int64
 	serveWarnings                                     int64
+}
+
+// benchLoad is what Redis and the serve process did over the measured
+// window, and what one SET costs Redis.
+type benchLoad struct {
+	redis    bool // measured: --redis, and the window had a start and an end
+	bot      bool // measured: --serve-pid, likewise
+	pid      int
+	redisUse redisCounters
+	botCPU   time.Duration
+	setCPU   time.Duration // 0: not measured
 }
 
 func (r *benchResult) errors() int64 {
@@ -203,13 +332,30 @@ func (r *benchResult) figures() benchFigures {
 	if r.seconds > 0 {
 		f.TurnsPerSec = round(float64(r.turns)/r.seconds, 1)
 	}
+	if r.turns > 0 {
+		n := float64(r.turns)
+		if l := r.load; l.redis {
+			f.RedisCalls = round(float64(l.redisUse.requests)/n, 2)
+			f.RedisCPU = round(us(l.redisUse.cpu)/n, 2)
+			if l.setCPU > 0 {
+				f.RedisPerSet = round(us(l.redisUse.cpu)/n/us(l.setCPU), 2)
+			}
+		}
+		if r.load.bot {
+			f.BotCPU = round(us(r.load.botCPU)/n, 1)
+		}
+	}
+	f.RedisSetCPU = round(us(r.load.setCPU), 2)
 	return f
 }
 
 func (r *benchResult) print(w io.Writer, c benchConfig) {
 	f := r.figures()
 	store := "the in-memory store"
-	if c.RedisURL != "" {
+	switch {
+	case c.Webhook != "":
+		store = "the letdown serve at " + c.Webhook
+	case c.RedisURL != "":
 		store = "Redis"
 	}
 	fmt.Fprintf(w, "letdown bench: %d people on %s, %d connections\n", r.people, store, c.Concurrency)
@@ -236,6 +382,19 @@ func (r *benchResult) print(w io.Writer, c benchConfig) {
 	if c.RedisURL != "" {
 		fmt.Fprintf(w, "  redis       %d bytes per conversation (%s, over %d conversations)\n", r.redisBytes, r.redisMethod, r.talked)
 	}
+	if l := r.load; l.redis && r.turns > 0 {
+		n := float64(r.turns)
+		fmt.Fprintf(w, "  redis load  %.2f requests a turn (%.2f of them scripts; %.1f commands run, scripts' own included); %.1f µs of Redis CPU a turn",
+			f.RedisCalls, float64(l.redisUse.scripts)/n, float64(l.redisUse.commands)/n, f.RedisCPU)
+		if l.setCPU > 0 {
+			fmt.Fprintf(w, ", %.1f SETs' worth (a SET %.2f µs)", f.RedisPerSet, f.RedisSetCPU)
+		}
+		fmt.Fprintln(w)
+	}
+	if r.load.bot && r.turns > 0 {
+		fmt.Fprintf(w, "  bot CPU     %.0f µs a turn (serve, pid %d: %.2f s over the window; the bench's own not in it)\n",
+			f.BotCPU, r.load.pid, r.load.botCPU.Seconds())
+	}
 }
 
 // benchToken is the bot token serve is given; only the fake API sees it.
@@ -256,7 +415,8 @@ type bench struct {
 	dialog  *dialog.Dialog
 	people  []*benchPerson
 	base    int64  // chat id of people[0]
-	prefix  string // Redis key prefix of this run
+	prefix  string // serve's Redis key prefix, where the conversations are
+	own     string // the prefix of the bench's own keys
 	hook    string
 	secret  string
 	client  *http.Client
@@ -264,11 +424,13 @@ type bench struct {
 	slots   chan struct{}
 	limiter *rate.Limiter
 
-	updateID atomic.Int64
-	taken    atomic.Int64 // turns begun, for --turns
-	started  time.Time
-	measured time.Time    // the end of the warm-up
-	lastAck  atomic.Int64 // UnixNano of the last 200
+	updateID  atomic.Int64
+	taken     atomic.Int64  // turns begun, for --turns
+	spent     chan struct{} // closed once --turns are all taken
+	spentOnce sync.Once
+	started   time.Time
+	measured  time.Time    // the end of the warm-up
+	lastAck   atomic.Int64 // UnixNano of the last 200
 
 	turns, redeliveries, rejected, transport, stalled atomic.Int64
 	ack, reply                                        histogram
@@ -284,8 +446,9 @@ func runBenchWith(ctx context.Context, c benchConfig, human, logs io.Writer) (*b
 	b := &bench{
 		cfg:    c,
 		dialog: dialog.New(cat),
-		secret: randomSecret(),
+		secret: cmp.Or(c.Secret, randomSecret()),
 		slots:  make(chan struct{}, c.Concurrency),
+		spent:  make(chan struct{}),
 	}
 	if c.Rate > 0 {
 		b.limiter = rate.NewLimiter(rate.Limit(c.Rate), max(1, int(c.Rate/100)))
@@ -298,10 +461,13 @@ func runBenchWith(ctx context.Context, c benchConfig, human, logs io.Writer) (*b
 	}
 	b.updateID.Store(1)
 	// Its own key prefix: pointed at a live bot's Redis, the bench's
-	// dispatcher must never see that bot's conversations.
-	b.prefix = fmt.Sprintf("ldbench%d:", b.base)
+	// dispatcher must never see that bot's conversations. A serve in
+	// another process keeps them under its own.
+	b.own = fmt.Sprintf("ldbench%d:", b.base)
+	b.prefix = cmp.Or(c.RedisPrefix, b.own)
 
-	api, err := startBenchAPI(benchToken, func(chat int64, m apiMessage) bool {
+	apiAddr, token := cmp.Or(c.APIListen, "127.0.0.1:0"), cmp.Or(c.Token, benchToken)
+	api, err := startBenchAPI(apiAddr, token, func(chat int64, m apiMessage) bool {
 		i := chat - b.base
 		if i < 0 || i >= int64(len(b.people)) {
 			return false
@@ -328,41 +494,12 @@ func runBenchWith(ctx context.Context, c benchConfig, human, logs io.Writer) (*b
 			return nil, err
 		}
 	}
+	m := meter{rdb: rdb, pid: c.ServePID, hz: clockTicks()}
+	// A figure that cannot be measured fails the run now, not at its end.
+	if _, err := m.read(ctx); err != nil {
+		return nil, err
+	}
 
-	var warnings atomic.Int64
-	log := slog.New(&cappedHandler{h: slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}), n: &warnings, max: 20})
-	cfg := serveConfig{
-		TelegramToken:  benchToken,
-		TelegramMode:   "webhook",
-		WebhookURL:     "https://bench.invalid/telegram",
-		WebhookSecret:  b.secret,
-		TelegramAPIURL: api.URL,
-		RedisURL:       c.RedisURL,
-		RedisPrefix:    b.prefix,
-		ListenAddr:     "127.0.0.1:0",
-		// The global limit stands for Telegram's own: the bench measures
-		// the bot, not a limit of 30 a second. Per-chat pacing stays.
-		GlobalRate:   1e6,
-		ShutdownWait: 5 * time.Second,
-		// Anything left behind by a run that was killed expires soon.
-		TTL:          time.Hour,
-		LogRetention: dialog.DefaultRetention,
-	}
-	sctx, stopServe := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopServe()
-	ready := make(chan string, 1)
-	served := make(chan error, 1)
-	go func() { served <- serve(sctx, cfg, log, ready) }()
-	select {
-	case addr := <-ready:
-		b.hook = "http://" + addr + cfg.webhookPath()
-	case err := <-served:
-		return nil, fmt.Errorf("bench: serve: %w", err)
-	case <-ctx.Done():
-		stopServe()
-		<-served
-		return nil, ctx.Err()
-	}
 	b.client = &http.Client{Transport: &http.Transport{
 		MaxIdleConns:        c.Concurrency,
 		MaxIdleConnsPerHost: c.Concurrency,
@@ -370,18 +507,28 @@ func runBenchWith(ctx context.Context, c benchConfig, human, logs io.Writer) (*b
 		DisableCompression:  true,
 	}}
 	defer b.client.CloseIdleConnections()
+	var warnings atomic.Int64
+	stopServe := func() error { return nil }
+	if c.Webhook == "" {
+		log := slog.New(&cappedHandler{h: slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}), n: &warnings, max: 20})
+		if stopServe, err = b.startServe(ctx, log); err != nil {
+			return nil, err
+		}
+		defer stopServe()
+	} else {
+		b.hook = c.Webhook
+		if err := b.awaitServe(ctx, human); err != nil {
+			return nil, err
+		}
+	}
 
 	if c.CPUProfile != "" {
 		f, err := os.Create(c.CPUProfile)
 		if err != nil {
-			stopServe()
-			<-served
 			return nil, fmt.Errorf("bench: %w", err)
 		}
 		defer f.Close()
 		if err := pprof.StartCPUProfile(f); err != nil {
-			stopServe()
-			<-served
 			return nil, fmt.Errorf("bench: %w", err)
 		}
 		defer pprof.StopCPUProfile()
@@ -399,6 +546,8 @@ func runBenchWith(ctx context.Context, c benchConfig, human, logs io.Writer) (*b
 		defer close(progressStopped)
 		b.progress(human, api, progressDone)
 	}()
+	window := make(chan benchLoad, 1)
+	go func() { window <- b.measureLoad(ctx, traffic, m, logs) }()
 	// settle ends drainLimit after traffic: the replies still owed then
 	// are counted missing.
 	settle, stopSettle := context.WithCancel(ctx)
@@ -422,14 +571,14 @@ func runBenchWith(ctx context.Context, c benchConfig, human, logs io.Writer) (*b
 	// until settle ends to send them.
 	for b.owed() > 0 && sleep(settle, 20*time.Millisecond) == nil {
 	}
+	load := <-window
 	// A reply sent twice would follow the first within milliseconds: give
 	// it the time to show before counting.
 	time.Sleep(300 * time.Millisecond)
 	close(progressDone)
 	<-progressStopped
 
-	stopServe()
-	if err := <-served; err != nil {
+	if err := stopServe(); err != nil {
 		return nil, fmt.Errorf("bench: serve: %w", err)
 	}
 	res := &benchResult{
@@ -445,6 +594,7 @@ func runBenchWith(ctx context.Context, c benchConfig, human, logs io.Writer) (*b
 		transport:     b.transport.Load(),
 		stalled:       b.stalled.Load(),
 		serveWarnings: warnings.Load(),
+		load:          load,
 	}
 	if last := b.lastAck.Load(); last > 0 {
 		res.seconds = max(0, time.Unix(0, last).Sub(b.measured).Seconds())
@@ -460,8 +610,9 @@ func runBenchWith(ctx context.Context, c benchConfig, human, logs io.Writer) (*b
 		}
 	}
 	if rdb != nil {
-		// serve has stopped and its outboxes are empty: what is left is
-		// each conversation's state, as a real deployment keeps it.
+		// Every reply is sent (or counted missing) and its outbox gone:
+		// what is left is each conversation's state, as a real deployment
+		// keeps it.
 		used, err := usedMemory(ctx, rdb)
 		if err != nil {
 			return nil, err
@@ -478,11 +629,141 @@ func runBenchWith(ctx context.Context, c benchConfig, human, logs io.Writer) (*b
 			}
 			res.redisMethod = "MEMORY USAGE of her keys"
 		}
+		// After the window and with this process's serve stopped, so
+		// that little else moves Redis's CPU meanwhile.
+		if res.load.setCPU, err = setCost(ctx, rdb, b.own); err != nil {
+			fmt.Fprintf(logs, "letdown bench: the cost of a SET is not measured: %v\n", err)
+		}
 		if err := b.dropConversations(context.WithoutCancel(ctx), rdb); err != nil {
 			fmt.Fprintf(logs, "letdown bench: removing the bench's conversations from Redis: %v (they expire within the hour)\n", err)
 		}
 	}
 	return res, nil
+}
+
+// measureLoad reads the load counters over the window turns_per_sec is
+// over: from the end of the warm-up to the last 200, once no new turn may
+// begin (the time is up or --turns are spent) and the POSTs in flight are
+// answered. The work still owed to the last turns then is left out, as
+// the work owed to the warm-up's turns at its start is taken in: in a
+// steady run, about the same. Nothing is measured when every turn is over
+// within the warm-up.
+func (b *bench) measureLoad(ctx, traffic context.Context, m meter, logs io.Writer) benchLoad {
+	load := benchLoad{pid: m.pid}
+	warm := time.NewTimer(time.Until(b.measured))
+	defer warm.Stop()
+	select {
+	case <-warm.C:
+	case <-traffic.Done():
+		return load
+	case <-b.spent:
+		return load
+	}
+	opening, err := m.read(ctx)
+	if err != nil {
+		fmt.Fprintf(logs, "letdown bench: the load figures are not measured: %v\n", err)
+		return load
+	}
+	select {
+	case <-traffic.Done():
+	case <-b.spent:
+	}
+	// Answers take milliseconds; a serve that hangs must not hold the
+	// window open past the bench's own patience.
+	for deadline := time.Now().Add(drainLimit); len(b.slots) > 0 && time.Now().Before(deadline); {
+		if sleep(ctx, time.Millisecond) != nil {
+			break
+		}
+	}
+	closing, err := m.read(ctx)
+	if err != nil {
+		fmt.Fprintf(logs, "letdown bench: the load figures are not measured: %v\n", err)
+		return load
+	}
+	load.redis, load.bot = m.rdb != nil, m.pid != 0
+	load.redisUse = closing.redis.since(opening.redis)
+	load.botCPU = m.botCPU(opening, closing)
+	return load
+}
+
+// startServe runs serve in this process, on a loopback port and against
+// the fake API, and points the bench at its webhook. stop shuts it down
+// gracefully and returns its error; calling it again returns the same.
+func (b *bench) startServe(ctx context.Context, log *slog.Logger) (stop func() error, err error) {
+	cfg := serveConfig{
+		TelegramToken:  benchToken,
+		TelegramMode:   "webhook",
+		WebhookURL:     "https://bench.invalid/telegram",
+		WebhookSecret:  b.secret,
+		TelegramAPIURL: b.api.URL,
+		RedisURL:       b.cfg.RedisURL,
+		RedisPrefix:    b.prefix,
+		ListenAddr:     "127.0.0.1:0",
+		// The global limit stands for Telegram's own: the bench measures
+		// the bot, not a limit of 30 a second. Per-chat pacing stays.
+		GlobalRate:   1e6,
+		ShutdownWait: 5 * time.Second,
+		// Anything left behind by a run that was killed expires soon.
+		TTL:          time.Hour,
+		LogRetention: dialog.DefaultRetention,
+	}
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	ready := make(chan string, 1)
+	served := make(chan error, 1)
+	go func() { served <- serve(sctx, cfg, log, ready) }()
+	stop = sync.OnceValue(func() error {
+		cancel()
+		return <-served
+	})
+	select {
+	case addr := <-ready:
+		b.hook = "http://" + addr + cfg.webhookPath()
+		return stop, nil
+	case err := <-served:
+		cancel()
+		return nil, fmt.Errorf("bench: serve: %w", err)
+	case <-ctx.Done():
+		stop()
+		return nil, ctx.Err()
+	}
+}
+
+// serveWait is how long the bench waits for a serve in another process
+// to answer: serve's own default STARTUP_TIMEOUT, for which its getMe
+// retries while the fake API is not up yet.
+const serveWait = time.Minute
+
+// awaitServe waits until the letdown serve at --webhook answers, and
+// checks it takes the bench's secret: an update with the right secret but
+// no update_id is answered 400 and changes nothing, with a wrong one 401.
+// Until serve listens its address refuses connections; if its calls to
+// the fake API were refused, it has stopped.
+func (b *bench) awaitServe(ctx context.Context, human io.Writer) error {
+	deadline := time.Now().Add(serveWait)
+	for told := false; ; {
+		code, _, err := b.post(ctx, []byte("{}"), false)
+		switch {
+		case err == nil && code == http.StatusBadRequest:
+			return nil
+		case err == nil && code == http.StatusUnauthorized:
+			return fmt.Errorf("bench: letdown serve at %s refused the secret: start it with TELEGRAM_WEBHOOK_SECRET set to --secret", b.hook)
+		case err == nil:
+			return fmt.Errorf("bench: %s answered %d, not a letdown webhook's 400 for an empty update: is it serve's TELEGRAM_WEBHOOK_URL path?", b.hook, code)
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case b.api.Stats().Refused > 0:
+			return fmt.Errorf("bench: the fake Bot API refused serve's calls, so serve has stopped: give it TELEGRAM_TOKEN=%s, or the bench the same $TELEGRAM_TOKEN", benchToken)
+		case time.Now().After(deadline):
+			return fmt.Errorf("bench: letdown serve at %s did not answer within %s: %w", b.hook, serveWait, err)
+		}
+		if !told {
+			fmt.Fprintf(human, "letdown bench: waiting for letdown serve at %s\n", b.hook)
+			told = true
+		}
+		if err := sleep(ctx, 100*time.Millisecond); err != nil {
+			return err
+		}
+	}
 }
 
 // owed counts the replies people are still owed.
@@ -547,7 +828,11 @@ func (b *bench) talk(ctx, traffic, settle context.Context, p *benchPerson) {
 
 // claim takes one turn of the --turns budget.
 func (b *bench) claim() bool {
-	return b.cfg.Turns == 0 || b.taken.Add(1) <= b.cfg.Turns
+	if b.cfg.Turns == 0 || b.taken.Add(1) <= b.cfg.Turns {
+		return true
+	}
+	b.spentOnce.Do(func() { close(b.spent) })
+	return false
 }
 
 // pace waits until the person's chat can take k more replies at once
@@ -1202,6 +1487,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
 
 func round(x float64, places int) float64 {
 	p := math.Pow(10, float64(places))

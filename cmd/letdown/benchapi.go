@@ -68,12 +68,13 @@ type apiStats struct {
 	Sent, Answered, Edited, Setup, Refused int64
 }
 
-// startBenchAPI serves the fake Bot API on a loopback port. deliver is
+// startBenchAPI serves the fake Bot API on addr: a free loopback port with
+// "127.0.0.1:0", or where a serve in another process expects it. deliver is
 // called, on the request's goroutine, with every message sendMessage
 // accepts; it returns false for a chat that does not exist, which is
 // answered as Telegram does ("chat not found").
-func startBenchAPI(token string, deliver func(chat int64, m apiMessage) bool) (*benchAPI, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func startBenchAPI(addr, token string, deliver func(chat int64, m apiMessage) bool) (*benchAPI, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}

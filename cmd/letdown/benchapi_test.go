@@ -41,7 +41,7 @@ func TestBenchAPIAnsweredInResponse(t *testing.T) {
 // modified" as Telegram does, and is no error.
 func TestBenchAPIKeyboardRemovedOnce(t *testing.T) {
 	const chat = 77
-	api, err := startBenchAPI(benchToken, func(c int64, _ apiMessage) bool { return c == chat })
+	api, err := startBenchAPI("127.0.0.1:0", benchToken, func(c int64, _ apiMessage) bool { return c == chat })
 	if err != nil {
 		t.Fatal(err)
 	}
