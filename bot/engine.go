@@ -331,13 +331,26 @@ type Stats struct {
 	// the question hardest to answer by typing shows. State names are a
 	// small fixed set, so the metric's labels stay bounded.
 	FallbacksIn map[string]int64
+	// Steps counts, by guidance step id, how often a step was shown in a
+	// walk, marked as helping, marked as bringing the milk, and skipped:
+	// which tips help, for whoever maintains the guidance. Step ids come
+	// from the content, a bounded set; nothing says who.
+	Steps map[string]StepCounts
+}
+
+// StepCounts are one guidance step's counts.
+type StepCounts struct {
+	Shown, Helped, Flowing, Skipped int64
 }
 
 type stats struct {
 	turns, duplicates, conflicts, fallbacks, redFlags atomic.Int64
 	loads, cacheHits                                  atomic.Int64
 	fallbacksIn                                       sync.Map // state name -> *atomic.Int64
+	steps                                             sync.Map // step id -> *stepCounts
 }
+
+type stepCounts struct{ shown, helped, flowing, skipped atomic.Int64 }
 
 func (s *stats) count(o dialog.Outcome) {
 	s.turns.Add(1)
@@ -349,6 +362,16 @@ func (s *stats) count(o dialog.Outcome) {
 	if o.RedFlag != "" {
 		s.redFlags.Add(1)
 	}
+	step := func(id string, n func(*stepCounts) *atomic.Int64) {
+		if id != "" {
+			c, _ := s.steps.LoadOrStore(id, new(stepCounts))
+			n(c.(*stepCounts)).Add(1)
+		}
+	}
+	step(o.Shown, func(c *stepCounts) *atomic.Int64 { return &c.shown })
+	step(o.Helped, func(c *stepCounts) *atomic.Int64 { return &c.helped })
+	step(o.Flowing, func(c *stepCounts) *atomic.Int64 { return &c.flowing })
+	step(o.Skipped, func(c *stepCounts) *atomic.Int64 { return &c.skipped })
 }
 
 // Stats returns the engine's counts so far.
@@ -365,6 +388,15 @@ func (e *Engine) Stats() Stats {
 			m := map[string]int64{}
 			e.stats.fallbacksIn.Range(func(k, v any) bool {
 				m[k.(string)] = v.(*atomic.Int64).Load()
+				return true
+			})
+			return m
+		}(),
+		Steps: func() map[string]StepCounts {
+			m := map[string]StepCounts{}
+			e.stats.steps.Range(func(k, v any) bool {
+				c := v.(*stepCounts)
+				m[k.(string)] = StepCounts{Shown: c.shown.Load(), Helped: c.helped.Load(), Flowing: c.flowing.Load(), Skipped: c.skipped.Load()}
 				return true
 			})
 			return m

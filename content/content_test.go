@@ -288,7 +288,7 @@ func TestCommands(t *testing.T) {
 	for _, c := range cat.Commands {
 		names = append(names, c.Name)
 	}
-	want := []string{"start", "help", "restart", "why", "stop", "forget", "remind", "log", "today", "session", "timezone"} // /lang comes with the Spanish catalog
+	want := []string{"start", "help", "restart", "why", "stop", "forget", "remind", "log", "today", "plan", "session", "timezone"} // /lang comes with the Spanish catalog
 	if !slices.Equal(names, want) {
 		t.Errorf("Default() commands = %v, want %v", names, want)
 	}
@@ -315,5 +315,57 @@ func TestNothingComingSoon(t *testing.T) {
 		if later.MatchString(x) {
 			t.Errorf("content promises something for later: %q", x)
 		}
+	}
+}
+
+// TestRankingMarks pins the ranking inputs the promises rest on:
+// a warm compress tried skips the compress, not warmth during pumping
+// (which rises for her); skin-to-skin tried skips that, not expressing
+// near her baby; a baby in hospital or away lifts the steps for mothers
+// apart; medicines never rank on the yardsticks and come, after a
+// lactation consultant, only from the next-day check-in (seed 003).
+func TestRankingMarks(t *testing.T) {
+	cat := loadDefault(t)
+	tests := []struct {
+		id, tried string
+		fits      map[string]int // the sign of each weight that must be there
+	}{
+		{"letdown-warm-compress", "warm_compress", nil},
+		{"plan-warm-during", "", map[string]int{"tried_warm_compress": 1}},
+		{"letdown-skin", "skin_to_skin", map[string]int{"apart": -1}},
+		{"letdown-baby", "", map[string]int{"tried_skin_to_skin": 1, "nicu": 1, "apart": -1}},
+		{"letdown-apart", "", map[string]int{"nicu": 1, "apart": 1}},
+		{"tech-hands-on", "", map[string]int{"full_little": 1, "nicu": 1}},
+		{"tech-massage-pumping", "", map[string]int{"double": 1, "full_little": 1}},
+		{"plan-sessions", "", map[string]int{"full_little": 1}},
+		{"mastitis-gentle", "", map[string]int{"mastitis": 1}},
+	}
+	for _, tt := range tests {
+		s := stepByID(t, cat, tt.id)
+		if s.Tried != tt.tried {
+			t.Errorf("step %s tried = %q, want %q", tt.id, s.Tried, tt.tried)
+		}
+		for cond, sign := range tt.fits {
+			if w := s.Fits[cond]; w*sign <= 0 {
+				t.Errorf("step %s fits %s = %d, want a weight of sign %d", tt.id, cond, w, sign)
+			}
+		}
+	}
+	if s := stepByID(t, cat, "plan-sessions"); s.Evidence != EvidenceStrong || !slices.Contains(s.Helps, YardAmount) {
+		t.Errorf("plan-sessions evidence %q helps %v, want strong evidence for the amount", s.Evidence, s.Helps)
+	}
+	if s := stepByID(t, cat, "support-medicines"); len(s.Helps) != 0 || len(s.Fits) != 0 {
+		t.Errorf("support-medicines helps %v fits %v, want nothing that ranks it into a first plan", s.Helps, s.Fits)
+	}
+	if !slices.Equal(cat.FollowUp, []string{"support-lc", "support-medicines"}) {
+		t.Errorf("follow_up = %v, want a lactation consultant, then medicines", cat.FollowUp)
+	}
+	// The dialog stores the themes she has begun by their first letters.
+	initials := map[byte]string{}
+	for _, th := range Themes {
+		if other, dup := initials[th[0]]; dup {
+			t.Errorf("themes %s and %s share their first letter", other, th)
+		}
+		initials[th[0]] = th
 	}
 }

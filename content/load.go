@@ -46,8 +46,9 @@ type (
 		Questions []Question `yaml:"questions"`
 	}
 	stepsFile struct {
-		Start string `yaml:"start"`
-		Steps []Step `yaml:"steps"`
+		Start    string   `yaml:"start"`
+		FollowUp []string `yaml:"follow_up"`
+		Steps    []Step   `yaml:"steps"`
 	}
 	redFlagsFile struct {
 		RedFlags []RedFlag `yaml:"redflags"`
@@ -195,6 +196,7 @@ func (p *parsed) catalog() *Catalog {
 		Commands:  p.commands.Commands,
 		Questions: p.triage.Questions,
 		Start:     p.steps.Start,
+		FollowUp:  p.steps.FollowUp,
 		Steps:     p.steps.Steps,
 		RedFlags:  p.redFlags.RedFlags,
 		Sources:   make(map[string]Source, len(p.sources.Sources)),

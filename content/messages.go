@@ -3,13 +3,36 @@ package content
 // RequiredMessages lists the ids every catalog's messages.yaml must define,
 // with what each is for. The dialog uses no other fixed text.
 var RequiredMessages = map[string]string{
-	"welcome":            "first message on /start: who the bot is, and the disclaimer (education, not diagnosis; emergencies go to the local emergency number)",
-	"screen":             "the safety check before any tip: do any of these apply right now?",
-	"screen_clear":       "after 'None of these': thanks, on to a few questions",
-	"going_well":         "triage says she is expressing well: encouragement, then the plan follows",
-	"walk_intro":         "the start of the guidance walk: one idea at a time, tap a button after each",
-	"walk_end":           "the walk is over: kind words, how to start again",
-	"helped":             "after 'Done / it helped': glad, keep doing it; the next idea follows",
+	"welcome":      "first message on /start: who the bot is, and the disclaimer (education, not diagnosis; emergencies go to the local emergency number)",
+	"screen":       "the safety check before any tip: do any of these apply right now?",
+	"screen_clear": "after 'None of these': thanks, on to a few questions",
+	"going_well":   "triage says she is expressing well: encouragement, then the plan for keeping it going follows",
+	"walk_end":     "her plan (or the ideas she chose) is over without her milk flowing: kind words, /plan and /start; 'More ideas' and the next-day check-in are buttons under it",
+	// Her plan. {n} is how many ideas it holds and {list} their titles,
+	// one numbered line each.
+	"plan_intro":     "after triage: 'Your plan: the {n} ideas most likely to help you', then {list}; one at a time follows",
+	"plan_well":      "she is expressing well: the plan for keeping it going, then {list} ({n} is how many)",
+	"plan_return":    "a returning mother chose to start with what helped her last time: {list} ({n} is how many)",
+	"plan_changed":   "mid-plan she said her baby is in hospital or away, or reported mastitis signs: the rest of her plan now fits that",
+	"helped":         "after 'Done / it helped': short, glad, it is on her list; the next idea follows (one of three, in turn)",
+	"helped_2":       "after 'Done / it helped': the second way of saying it",
+	"helped_3":       "after 'Done / it helped': the third way of saying it",
+	"flowing":        "after 'My milk is flowing!': short and glad (one of three, in turn)",
+	"flowing_2":      "after 'My milk is flowing!': the second way of saying it",
+	"flowing_3":      "after 'My milk is flowing!': the third way of saying it",
+	"flowing_end":    "her milk is flowing, so the plan stops here: the idea is on her list; /plan and /session show it",
+	"ideas_pick":     "after 'More ideas': which kind of idea? (the themes follow as buttons)",
+	"theme_end":      "the ideas of the theme she picked are over: pick another",
+	"plan_none":      "/plan before she has a plan or a list: how she gets one",
+	"plan_list":      "/plan: the heading above the ideas that helped her",
+	"plan_head":      "/plan: the heading above the ideas of her plan",
+	"returning_skip": "a returning mother wants new questions instead of what helped last time",
+	// The next-day check-in. {time} is filled in on her clock.
+	"follow_set":         "after 'Check in tomorrow' when her time zone is known: I'll ask how it's going tomorrow at {time}",
+	"follow_set_any":     "after 'Check in tomorrow' when her time zone is not known: I'll ask how it's going this time tomorrow",
+	"follow_ask":         "the check-in the next day: how is it going? (Better / Still slow follow)",
+	"follow_better":      "after 'Better': glad; her plan and her list follow",
+	"follow_slow":        "after 'Still slow': kind words; a lactation consultant, then medicines (a doctor's call) follow, as seed 003 orders them",
 	"stopped":            "after 'Stop': we stop here; /start any time",
 	"fallback":           "text the bot did not understand: short, kind, points at the buttons and /help",
 	"fallback_guess":     "text the bot did not understand for sure: did you mean one of these? (the guesses follow as buttons)",
@@ -24,7 +47,7 @@ var RequiredMessages = map[string]string{
 	"topic_comfort":      "topic menu button: comfort and calm",
 	"topic_letdown":      "topic menu button: starting the let-down",
 	"topic_technique":    "topic menu button: technique while expressing",
-	"topic_plan":         "topic menu button: her plan (how often, equipment)",
+	"topic_equipment":    "topic menu button: the pump, shields and kit",
 	"topic_support":      "topic menu button: help from people",
 	"expired":            "a stale or unknown button was pressed: that button is from an earlier message; here is where we are",
 	"non_text":           "a sticker, photo, voice note or file: the bot reads only text and button taps",
@@ -42,6 +65,13 @@ var RequiredMessages = map[string]string{
 	"updated":            "the bot was updated and her old place in the chat no longer exists: picking up somewhere sensible",
 	"btn_none":           "button: none of the red flags apply",
 	"btn_done":           "button: Done / it helped",
+	"btn_flowing":        "button under every tip: My milk is flowing!",
+	"btn_more_ideas":     "button at the end of her plan: More ideas, by theme",
+	"btn_next_idea":      "button after 'My milk is flowing!': the next idea of her plan, for another time",
+	"btn_fresh_plan":     "button at the end of a returning mother's list: a fresh plan (the questions again)",
+	"btn_follow_offer":   "button at the end of a plan without a flowing let-down: check in tomorrow",
+	"btn_better":         "button of the next-day check-in: it is going better",
+	"btn_still_slow":     "button of the next-day check-in: it is still slow",
 	"btn_next":           "button: Next",
 	"btn_more":           "button: Tell me more",
 	"btn_why":            "button: Why?",
@@ -63,7 +93,7 @@ var RequiredMessages = map[string]string{
 	"remind_idle":          "resting with reminders on: next at {time}",
 	"remind_off":           "resting with reminders off",
 	"remind_ping":          "the reminder itself: time to express, kindly",
-	"remind_started":       "after 'Starting now' or /session: a short let-down checklist",
+	"remind_started":       "after 'Starting now' or /session: a short let-down checklist; its first line is the heading, and what helped her goes first under it",
 	"remind_next":          "the next reminder, after a session: {time}",
 	"remind_snoozed":       "after 'Snooze 15 min': {time}",
 	"remind_skipped":       "after 'Skip this one': the next at {time}",
@@ -99,7 +129,7 @@ var RequiredMessages = map[string]string{
 
 // RequiredQuestions lists the triage question ids the dialog asks, in order.
 // Their option values are fixed too: see RequiredOptions.
-var RequiredQuestions = []string{"method", "double", "steady", "amount", "time", "tried", "remind_count", "remind_night"}
+var RequiredQuestions = []string{"method", "double", "steady", "amount", "time", "tried", "returning", "remind_count", "remind_night"}
 
 // RequiredOptions lists, per question, the option values the dialog switches on.
 var RequiredOptions = map[string][]string{
@@ -109,6 +139,10 @@ var RequiredOptions = map[string][]string{
 	"amount": {"yes", "no"},
 	"time":   {"yes", "no"},
 	"tried":  {"warm_compress", "skin_to_skin", "both", "neither"},
+	// After the safety check, to a mother with a list of what helped her:
+	// start with it, or answer the questions again. Its text fills in
+	// {helped}, the titles of what helped.
+	"returning": {"yes", "no"},
 	// Reminders: sessions a day, and whether to remind through the night.
 	"remind_count": {"8", "9", "10"},
 	"remind_night": {"yes", "no"},

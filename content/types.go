@@ -12,8 +12,11 @@ type Catalog struct {
 	Questions []Question        // triage questions, by id
 	Start     string            // id of the first step of the guidance walk
 	Steps     []Step            // guidance steps; the walk follows Step.Next from Start
-	RedFlags  []RedFlag         // checked before any tip and on every typed message
-	Sources   map[string]Source // citations, by id
+	// FollowUp are the steps the next-day check-in brings when it is still
+	// slow, in order: help from people, then medicines (seed 003).
+	FollowUp []string
+	RedFlags []RedFlag         // checked before any tip and on every typed message
+	Sources  map[string]Source // citations, by id
 	// Says maps the message id of a fixed button's label (btn_next, …) to
 	// what people type for it.
 	Says map[string][]string
@@ -70,6 +73,11 @@ type Lexicon struct {
 	// Vague maps words of an unmeasured amount or duration to a kind:
 	// "forever" -> "long", "barely" -> "little".
 	Vague map[string]string `yaml:"vague"`
+	// Apart are what people type to say where her baby is when they are
+	// not together: "nicu" (in hospital, a neonatal unit) and "apart"
+	// (away from her for another reason: work, another carer). Said in any
+	// message, not negated, it shapes her plan.
+	Apart map[string][]string `yaml:"apart"`
 }
 
 // Command is one slash command as /help and the platforms' command menus show it.
@@ -125,8 +133,29 @@ type Step struct {
 	AvoidWithMastitis bool `yaml:"avoid_with_mastitis"`
 	// OnlyWithMastitis marks advice meant for the mastitis path alone.
 	OnlyWithMastitis bool `yaml:"only_with_mastitis"`
-	// Next is the id of the step after this one; empty ends the walk.
+	// Next is the id of the step after this one; empty ends the walk. The
+	// walk's order is the reading order: it breaks ties in the ranking.
 	Next string `yaml:"next"`
+
+	// What the ranking of her plan reads (see Ranking inputs below).
+	//
+	// Theme is the "More ideas" group the step belongs to: one of Themes.
+	Theme string `yaml:"theme"`
+	// Helps names the yardsticks of expressing well the step addresses:
+	// any of Yardsticks (flow, amount, time). A step that addresses none
+	// (where to get help, cleaning) ranks on its evidence and fits alone.
+	Helps []string `yaml:"helps"`
+	// Acts says what the step works on: the let-down reflex, removing the
+	// milk, or neither (care: safety, feelings, who can help). One of Acts.
+	Acts string `yaml:"acts"`
+	// Evidence is how strong the evidence for the step is: one of
+	// Strengths. It may be no stronger than its sources allow, and a weak
+	// step is thin.
+	Evidence string `yaml:"evidence"`
+	// Fits are what makes the step more (a positive weight) or less (a
+	// negative one) relevant to her: keys are Conditions, weights at most
+	// MaxFit either way.
+	Fits map[string]int `yaml:"fits"`
 }
 
 // RedFlag is a sign that stops the tips and refers her elsewhere.
@@ -194,6 +223,60 @@ func Thin(kind string) bool { return kind == KindExpertGuide || kind == KindAISu
 
 // Phases of the guidance walk, in the order it visits them.
 var Phases = []string{"comfort", "letdown", "technique", "plan", "support"}
+
+// Ranking inputs. The dialog orders the steps for her answers from these
+// fields alone; the validator checks every one of them.
+var (
+	// Themes group the steps under "More ideas", in the order offered.
+	Themes = []string{"comfort", "letdown", "technique", "equipment", "support"}
+	// Yardsticks are the three signs of expressing well (seed 000, B): the
+	// milk flows fairly steadily, the expected amount comes, and a session
+	// is done within about 20 minutes.
+	Yardsticks = []string{YardFlow, YardAmount, YardTime}
+	// Acts are what a step works on.
+	Acts = []string{ActsLetdown, ActsRemoval, ActsCare}
+	// Strengths are the strengths of evidence, strongest first.
+	Strengths = []string{EvidenceStrong, EvidenceSome, EvidenceThin}
+	// Conditions are what a step's Fits may weigh: how she expresses
+	// (pump, hand, both), whether she pumps both sides at once (double,
+	// single), where her baby is (nicu: in hospital; apart: away from her
+	// for another reason), little milk despite long sessions (full_little:
+	// the seed 003 picture of full breasts that give little), what she
+	// already tried (tried_warm_compress, tried_skin_to_skin), and signs of
+	// mastitis.
+	Conditions = []string{
+		"pump", "hand", "both", "double", "single", "nicu", "apart",
+		"full_little", "tried_warm_compress", "tried_skin_to_skin", "mastitis",
+	}
+)
+
+// The yardsticks, what steps act on, and the strengths of evidence.
+const (
+	YardFlow   = "flow"   // the milk flows fairly steadily
+	YardAmount = "amount" // the expected amount comes
+	YardTime   = "time"   // done within about 20 minutes
+
+	ActsLetdown = "letdown" // sets off or eases the let-down reflex
+	ActsRemoval = "removal" // gets the milk out: technique, how often, equipment
+	ActsCare    = "care"    // neither: safety, feelings, who can help
+
+	// EvidenceStrong: a guideline, or a trial or review that shows the
+	// effect. It needs a guideline, review or trial among the sources.
+	EvidenceStrong = "strong"
+	// EvidenceSome: a small trial, a link seen in a study, a review that
+	// calls the proof weak. It needs at least one source that is research
+	// or a guideline.
+	EvidenceSome = "some"
+	// EvidenceThin: practice and common sense more than research. Every
+	// weak step is thin.
+	EvidenceThin = "thin"
+)
+
+// ApartValues are the keys of Lexicon.Apart: where her baby is.
+var ApartValues = []string{"nicu", "apart"}
+
+// MaxFit bounds a fit's weight either way: about three yardsticks' worth.
+const MaxFit = 6
 
 // Levels of red flags, most urgent first.
 const (

@@ -93,6 +93,7 @@ func check(p *parsed) []Problem {
 	c.checkQuestions(p.triage.Questions)
 	c.checkSteps(p.steps, sources)
 	c.checkRedFlags(p.redFlags.RedFlags, sources)
+	c.checkLexicon(p.lexicon.Lexicon)
 	c.checkReadability(readings(p.steps.Steps, p.triage.Questions, p.redFlags.RedFlags))
 	// Report in the order of the files, whatever order the rules ran in.
 	slices.SortStableFunc(c.problems, func(a, b Problem) int {
@@ -314,6 +315,20 @@ func (c *checker) checkRedFlags(flags []RedFlag, sources map[string]Source) {
 			}
 		}
 		c.refs(fileRedFlags, w, f.Sources, sources)
+	}
+}
+
+// checkLexicon checks the lexicon's lists the dialog switches on.
+func (c *checker) checkLexicon(lex Lexicon) {
+	for _, k := range sortedKeys(lex.Apart) {
+		if !slices.Contains(ApartValues, k) {
+			c.add(fileLexicon, "apart", "unknown key %q (want %s)", k, strings.Join(ApartValues, ", "))
+		}
+		for _, ph := range lex.Apart[k] {
+			if ph == "" || ph != strings.ToLower(strings.TrimSpace(ph)) {
+				c.add(fileLexicon, "apart", "phrase %q must be lower-case, without spaces at an end", ph)
+			}
+		}
 	}
 }
 

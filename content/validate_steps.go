@@ -44,13 +44,25 @@ func (c *checker) checkSteps(f stepsFile, sources map[string]Source) {
 		if s.AvoidWithMastitis && s.OnlyWithMastitis {
 			c.add(fileSteps, w, "is both avoid_with_mastitis and only_with_mastitis, so no one would see it")
 		}
+		c.checkRanking(s, w, sources)
 	}
+	c.checkThemes(f.Steps)
 	for i, s := range f.Steps {
 		if s.Next != "" && steps[s.Next] == nil {
 			c.add(fileSteps, where("steps", i, s.ID), "next step %q does not exist", s.Next)
 		}
 	}
 	c.checkWalk(f.Start, f.Steps, steps)
+	if len(f.FollowUp) == 0 {
+		c.add(fileSteps, "follow_up", "follow_up is empty: the next-day check-in needs a step to bring when it is still slow")
+	}
+	for _, id := range f.FollowUp {
+		if s := steps[id]; s == nil {
+			c.add(fileSteps, "follow_up", "step %q does not exist", id)
+		} else if s.For != "" || s.OnlyWithMastitis || s.AvoidWithMastitis || s.Tried != "" {
+			c.add(fileSteps, "follow_up", "step %q is not for everyone (for, tried or mastitis marks): the check-in could bring nothing", id)
+		}
+	}
 }
 
 // whyLen is the length of the "Why?" message as the dialog builds it.

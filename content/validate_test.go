@@ -18,6 +18,7 @@ type fixture struct {
 	commands  []Command
 	questions []Question
 	start     string
+	followUp  []string
 	steps     []Step
 	redFlags  []RedFlag
 	sources   []Source
@@ -39,10 +40,16 @@ func validFixture() *fixture {
 		f.questions = append(f.questions, q)
 	}
 	f.start = "s-comfort"
+	f.followUp = []string{"s-support"}
 	for i, phase := range Phases {
+		theme := phase
+		if phase == "plan" {
+			theme = "equipment"
+		}
 		s := Step{
 			ID: "s-" + phase, Phase: phase, Title: "Title " + phase,
 			Text: "Do this.", More: "Like so.", Why: "Because.", Sources: []string{"src"},
+			Theme: theme, Helps: []string{YardAmount}, Acts: ActsRemoval, Evidence: EvidenceSome,
 		}
 		if i+1 < len(Phases) {
 			s.Next = "s-" + Phases[i+1]
@@ -72,7 +79,7 @@ func (f *fixture) files(t *testing.T) fstest.MapFS {
 	put(fileMessages, messagesFile{Messages: f.messages})
 	put(fileCommands, commandsFile{Commands: f.commands})
 	put(fileTriage, triageFile{Questions: f.questions})
-	put(fileSteps, stepsFile{Start: f.start, Steps: f.steps})
+	put(fileSteps, stepsFile{Start: f.start, FollowUp: f.followUp, Steps: f.steps})
 	put(fileRedFlags, redFlagsFile{RedFlags: f.redFlags})
 	put(fileSources, sourcesFile{Sources: f.sources})
 	put(fileSays, saysFile{Says: map[string][]string{"btn_next": {"next"}}})
@@ -103,6 +110,7 @@ func (f *fixture) addStep(after string, s Step) {
 	prev := f.step(after)
 	s.Phase = prev.Phase
 	s.Title, s.Text, s.More, s.Why, s.Sources = "Extra", "Extra.", "More.", "Why.", []string{"src"}
+	s.Theme, s.Acts, s.Evidence = prev.Theme, prev.Acts, prev.Evidence
 	s.Next, prev.Next = prev.Next, s.ID
 	f.steps = append(f.steps, s)
 }
@@ -134,6 +142,7 @@ func TestValidateRules(t *testing.T) {
 	// hard reads far above grade 9 (about 27).
 	hard := "Notwithstanding institutional considerations, administrators characteristically overcomplicate documentation procedures unnecessarily."
 	longLabel := strings.Repeat("b", MaxLabel+1)
+	keyA, keyB := keyCollision()
 	tests := []struct {
 		name    string
 		edit    func(f *fixture)
@@ -182,7 +191,7 @@ func TestValidateRules(t *testing.T) {
 		{name: "cycle", edit: func(f *fixture) { f.step("s-support").Next = "s-technique" },
 			file: "en/steps.yaml", id: "s-technique", msgPart: "loops: s-technique → s-plan → s-support → s-technique"},
 		{name: "unreachable step", edit: func(f *fixture) {
-			f.steps = append(f.steps, Step{ID: "lost", Phase: "plan", Title: "T", Text: "T", More: "M", Why: "W", Sources: []string{"src"}})
+			f.steps = append(f.steps, Step{ID: "lost", Phase: "plan", Title: "T", Text: "T", More: "M", Why: "W", Sources: []string{"src"}, Theme: "comfort", Acts: ActsCare, Evidence: EvidenceThin})
 		}, file: "en/steps.yaml", id: "lost", msgPart: "not reachable from start"},
 		{name: "phases out of order", edit: func(f *fixture) { f.step("s-technique").Phase = "comfort" },
 			file: "en/steps.yaml", id: "s-technique", msgPart: `phase "comfort" comes after "letdown"`},
@@ -190,7 +199,7 @@ func TestValidateRules(t *testing.T) {
 			file: "en/steps.yaml", id: "start", msgPart: "the walk has no plan step"},
 		{name: "walk does not end with support", edit: func(f *fixture) {
 			f.step("s-support").Next = "tail"
-			f.steps = append(f.steps, Step{ID: "tail", Phase: "plan", Title: "T", Text: "T", More: "M", Why: "W", Sources: []string{"src"}})
+			f.steps = append(f.steps, Step{ID: "tail", Phase: "plan", Title: "T", Text: "T", More: "M", Why: "W", Sources: []string{"src"}, Theme: "comfort", Acts: ActsCare, Evidence: EvidenceThin})
 		}, file: "en/steps.yaml", id: "tail", msgPart: "must end with the support steps"},
 		{name: "no plan step for a reader", edit: func(f *fixture) { f.step("s-plan").For = "pump" },
 			file: "en/steps.yaml", id: "start", msgPart: "expresses by hand sees no plan step"},
@@ -323,6 +332,62 @@ func TestValidateRules(t *testing.T) {
 			f.addStep("s-plan", Step{ID: "never", AvoidWithMastitis: true, OnlyWithMastitis: true})
 		}, file: "en/steps.yaml", id: "never", msgPart: "both avoid_with_mastitis and only_with_mastitis"},
 
+		// Ranking inputs.
+		{name: "unknown theme", edit: func(f *fixture) { f.step("s-plan").Theme = "plan" },
+			file: "en/steps.yaml", id: "s-plan", msgPart: `unknown theme "plan"`},
+		{name: "a theme with no step", edit: func(f *fixture) { f.step("s-plan").Theme = "technique" },
+			file: "en/steps.yaml", msgPart: "no step has the theme equipment"},
+		{name: "helps what is no yardstick", edit: func(f *fixture) { f.step("s-plan").Helps = []string{"supply"} },
+			file: "en/steps.yaml", id: "s-plan", msgPart: `helps "supply", which is not a yardstick`},
+		{name: "helps twice", edit: func(f *fixture) { f.step("s-plan").Helps = []string{YardFlow, YardFlow} },
+			file: "en/steps.yaml", id: "s-plan", msgPart: `helps "flow" twice`},
+		{name: "unknown acts", edit: func(f *fixture) { f.step("s-plan").Acts = "oxytocin" },
+			file: "en/steps.yaml", id: "s-plan", msgPart: `unknown acts "oxytocin"`},
+		{name: "unknown evidence", edit: func(f *fixture) { f.step("s-plan").Evidence = "great" },
+			file: "en/steps.yaml", id: "s-plan", msgPart: `unknown evidence "great"`},
+		{name: "strong on an observation", edit: func(f *fixture) {
+			f.sources[0].Kind = KindObservational
+			f.step("s-plan").Evidence = EvidenceStrong
+		}, file: "en/steps.yaml", id: "s-plan", msgPart: "evidence is strong, but it cites no guideline, review or trial"},
+		{name: "some on a guide", edit: func(f *fixture) {
+			f.sources = append(f.sources, Source{ID: "guide", Kind: KindExpertGuide, Cite: "A guide. 2020", URL: "https://example.org/guide"})
+			s := f.step("s-plan")
+			s.Sources, s.Weak = []string{"guide"}, true
+		}, file: "en/steps.yaml", id: "s-plan", msgPart: "evidence is some, but it cites no research or guideline"},
+		{name: "weak but not thin", edit: func(f *fixture) { f.step("s-plan").Weak = true },
+			file: "en/steps.yaml", id: "s-plan", msgPart: "is weak, so its evidence must be thin, not some"},
+		{name: "fits an unknown condition", edit: func(f *fixture) { f.step("s-plan").Fits = map[string]int{"tired": 2} },
+			file: "en/steps.yaml", id: "s-plan", msgPart: `fits "tired", which is not a condition`},
+		{name: "fits with weight 0", edit: func(f *fixture) { f.step("s-plan").Fits = map[string]int{"nicu": 0} },
+			file: "en/steps.yaml", id: "s-plan", msgPart: `fits "nicu" with weight 0`},
+		{name: "fits too heavily", edit: func(f *fixture) { f.step("s-plan").Fits = map[string]int{"nicu": MaxFit + 1} },
+			file: "en/steps.yaml", id: "s-plan", msgPart: `fits "nicu" with weight 7, beyond ±6`},
+		{name: "fits what rules the step out", edit: func(f *fixture) {
+			s := f.step("s-plan")
+			s.For, s.Fits = "pump", map[string]int{"hand": 2}
+		}, file: "en/steps.yaml", id: "s-plan", msgPart: `fits "hand", which never holds`},
+		{name: "fits what she tried, on the step for it", edit: func(f *fixture) {
+			s := f.step("s-letdown")
+			s.Tried, s.Fits = "warm_compress", map[string]int{"tried_warm_compress": 2}
+		}, file: "en/steps.yaml", id: "s-letdown", msgPart: `fits "tried_warm_compress", which never holds`},
+		{name: "fits mastitis, avoided with it", edit: func(f *fixture) {
+			s := f.step("s-letdown")
+			s.AvoidWithMastitis, s.Fits = true, map[string]int{"mastitis": 2}
+		}, file: "en/steps.yaml", id: "s-letdown", msgPart: `fits "mastitis", which never holds`},
+		{name: "two steps with one stored key", edit: func(f *fixture) {
+			f.addStep("s-plan", Step{ID: keyA})
+			f.addStep(keyA, Step{ID: keyB})
+		}, file: "en/steps.yaml", id: keyB, msgPart: "has the same stored key"},
+		{name: "no follow-up", edit: func(f *fixture) { f.followUp = nil },
+			file: "en/steps.yaml", id: "follow_up", msgPart: "follow_up is empty"},
+		{name: "follow-up to a missing step", edit: func(f *fixture) { f.followUp = []string{"nowhere"} },
+			file: "en/steps.yaml", id: "follow_up", msgPart: `step "nowhere" does not exist`},
+		{name: "follow-up not for everyone", edit: func(f *fixture) { f.step("s-support").For = "pump" },
+			file: "en/steps.yaml", id: "follow_up", msgPart: "is not for everyone"},
+		{name: "lexicon apart key unknown", editFS: func(m fstest.MapFS) {
+			m["en/lexicon.yaml"] = &fstest.MapFile{Data: []byte("lexicon:\n  yes: [yes]\n  no: [no]\n  apart:\n    hospital: [in hospital]\n")}
+		}, file: "en/lexicon.yaml", id: "apart", msgPart: `unknown key "hospital"`},
+
 		// What the dialog requires.
 		{name: "missing required message", edit: func(f *fixture) { delete(f.messages, "fallback") },
 			file: "en/messages.yaml", id: "fallback", msgPart: "required message is missing"},
@@ -365,6 +430,38 @@ func TestValidateRules(t *testing.T) {
 				t.Errorf("Load(fixture with %s) = nil error, want the problem", tt.name)
 			}
 		})
+	}
+}
+
+// keyCollision finds two step ids with one StepKey: 24 bits collide within
+// a few thousand names.
+func keyCollision() (string, string) {
+	seen := map[string]string{}
+	for i := 0; ; i++ {
+		id := fmt.Sprintf("k%d", i)
+		k := StepKey(id)
+		if other, ok := seen[k]; ok {
+			return other, id
+		}
+		seen[k] = id
+	}
+}
+
+func TestStepKey(t *testing.T) {
+	cat := loadDefault(t)
+	seen := map[string]string{}
+	for _, s := range cat.Steps {
+		k := StepKey(s.ID)
+		if len(k) != StepKeyLen || strings.ContainsAny(k, `"\\`) {
+			t.Errorf("StepKey(%q) = %q, want %d characters safe in JSON", s.ID, k, StepKeyLen)
+		}
+		if other, dup := seen[k]; dup {
+			t.Errorf("StepKey(%q) = StepKey(%q) = %q", s.ID, other, k)
+		}
+		seen[k] = s.ID
+	}
+	if StepKey("tech-hands-on") != StepKey("tech-hands-on") || StepKey("a") == StepKey("b") {
+		t.Error("StepKey is not a stable function of the id")
 	}
 }
 
@@ -451,6 +548,7 @@ func TestValidateWeakStepOnGuides(t *testing.T) {
 		f.sources[0].Kind = kind
 		for i := range f.steps {
 			f.steps[i].Weak = true
+			f.steps[i].Evidence = EvidenceThin
 		}
 		if got := Validate(f.files(t)); len(got) != 0 {
 			t.Errorf("Validate(weak steps on a %s) = %v, want no problems", kind, got)

@@ -7,11 +7,19 @@ import (
 	"github.com/letdownbot/letdown/content"
 )
 
+// walking is the seed 003 mother on the first idea of her plan.
+func walking(d *Dialog) State {
+	data := seed003
+	plan := d.makePlan(data, nil)
+	data.Plan, data.Step = keysOf(plan), plan[0]
+	return State{Version: SchemaVersion, Name: stateWalk, Data: data}
+}
+
 // BenchmarkStep measures one typical turn: typed text (the red-flag scan
 // runs over every phrase) in the middle of the walk.
 func BenchmarkStep(b *testing.B) {
 	d := newDialog(b)
-	st := State{Version: SchemaVersion, Name: stateWalk, Data: Data{Method: "pump", Step: d.cat.Start}}
+	st := walking(d)
 	in := Input{Text: "it's still not coming, I've been at it for 40 minutes"}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -22,8 +30,22 @@ func BenchmarkStep(b *testing.B) {
 // BenchmarkStepButton measures a button press moving the walk on.
 func BenchmarkStepButton(b *testing.B) {
 	d := newDialog(b)
-	st := State{Version: SchemaVersion, Name: stateWalk, Data: Data{Method: "pump", Step: d.cat.Start}}
-	in := Input{Button: data("w", "next", d.cat.Start)}
+	st := walking(d)
+	in := Input{Button: data("w", "next", st.Data.Step)}
+	b.ReportAllocs()
+	for b.Loop() {
+		d.Step(st, in, now)
+	}
+}
+
+// BenchmarkStepPlanEnd measures the press that ends her plan: the end
+// offers "More ideas", which ranks every theme's ideas.
+func BenchmarkStepPlanEnd(b *testing.B) {
+	d := newDialog(b)
+	st := walking(d)
+	plan := d.idsOf(st.Data.Plan)
+	st.Data.Step = plan[len(plan)-1]
+	in := Input{Button: data("w", "next", st.Data.Step)}
 	b.ReportAllocs()
 	for b.Loop() {
 		d.Step(st, in, now)

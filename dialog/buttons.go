@@ -43,8 +43,10 @@ func (t *turn) button(raw string) {
 		}
 	case "clear":
 		if t.st.Name == stateScreen && len(args) == 0 {
-			t.move("clear")
-			t.say(t.d.msg("screen_clear"))
+			if !t.returning() {
+				t.move("clear")
+				t.say(t.d.msg("screen_clear"))
+			}
 			t.prompt()
 			return
 		}
@@ -76,13 +78,42 @@ func (t *turn) button(raw string) {
 			return
 		}
 	case "restart":
-		if len(args) == 0 && (t.st.Name == stateDone || t.st.Name == stateStopped || t.st.Name == stateIdle) {
+		if len(args) == 0 && (t.st.Name == stateDone || t.st.Name == stateStopped || t.st.Name == stateIdle || t.st.Name == stateIdeas) {
 			t.begin(false)
 			return
 		}
 	case "remind":
 		if len(args) == 0 && t.st.Name != stateCrisis {
 			t.startRemind(t.in.TZ)
+			return
+		}
+	case "ideas":
+		if len(args) == 0 && (t.st.Name == stateDone || t.st.Name == stateStopped) && len(t.themesLeft()) > 0 {
+			t.move("ideas")
+			t.prompt()
+			return
+		}
+	case "th":
+		if len(args) == 1 && t.pickTheme(arg(0)) {
+			return
+		}
+	case "fresh":
+		if len(args) == 0 && t.st.Name == stateDone {
+			t.move("anew")
+			t.say(t.d.msg("returning_skip"))
+			t.prompt()
+			return
+		}
+	case "on":
+		if len(args) == 0 && t.goOn() {
+			return
+		}
+	case "fo":
+		if len(args) == 0 && t.offerButton() {
+			return
+		}
+	case "fu":
+		if len(args) == 2 && t.followButton(arg(0), arg(1)) {
 			return
 		}
 	case "tz":
@@ -152,7 +183,9 @@ func (t *turn) resume() {
 	case stateNew:
 		t.begin(true)
 	case stateScreen:
-		t.move("clear")
+		if !t.returning() {
+			t.move("clear")
+		}
 		t.prompt()
 	default:
 		t.prompt()
@@ -198,7 +231,7 @@ func (t *turn) answer(question, value string) {
 		if d.expressingWell() {
 			t.move("well")
 			t.say(t.d.msg("going_well"))
-			t.startWalk(t.d.firstOfPhase(*d, "plan"))
+			t.startPlan(kindWell, t.d.wellPlan(*d), "plan_well")
 			return
 		}
 		t.move("struggling")
@@ -215,9 +248,16 @@ func (t *turn) answer(question, value string) {
 			d.Tried = []string{value}
 		}
 		t.move("guide")
-		t.say(t.d.msg("walk_intro"))
-		t.startWalk(t.d.nextStep(*d, t.d.cat.Start, true))
+		t.startPlan(kindAnswers, t.d.makePlan(*d, nil), "plan_intro")
 		return
+	case "returning":
+		if value == "yes" {
+			t.move("again")
+			t.startPlan(kindReturn, t.list(), "plan_return")
+			return
+		}
+		t.move("anew")
+		t.say(t.d.msg("returning_skip"))
 	}
 	t.prompt()
 }

@@ -19,8 +19,13 @@ func (d *Dialog) CheckUnderstanding() []string {
 		// A mastitis-only step is asked about by someone already told to
 		// see a doctor: her question is answered, not referred again.
 		st.Data.Mastitis = s.OnlyWithMastitis
-		if st.Data.Step == s.ID {
-			st.Data.Step = d.nextStep(st.Data, s.Next, true)
+		// Asked about the step on screen, the dialog shows it again:
+		// ask from another.
+		for _, id := range d.ranked(st.Data, st.Data.wants) {
+			if id != s.ID {
+				st.Data.Step = id
+				break
+			}
 		}
 		return st
 	}
@@ -41,11 +46,24 @@ func (d *Dialog) CheckUnderstanding() []string {
 			}
 		}
 	}
-	// Every button on every screen, with what people say for it.
+	// Every button on every screen, with what people say for it; and a
+	// live next-day check-in's buttons where she rests.
+	var states []State
 	for _, name := range allStates {
-		st := d.sampleState(name)
+		states = append(states, d.sampleState(name))
+		if resting[name] {
+			st := d.sampleState(name)
+			st.Data.FollowedUp = at.Add(-time.Hour).Unix()
+			states = append(states, st)
+		}
+		if name == stateDone {
+			states = append(states, d.flowedState())
+		}
+	}
+	for _, st := range states {
+		name := st.Name
 		t := &turn{d: d, st: st}
-		for _, b := range t.currentButtons() {
+		for _, b := range t.typeable() {
 			file, id, says := d.saysOf(b)
 			for _, say := range says {
 				_, _, out := d.Step(st, Input{Text: say}, at)
@@ -75,15 +93,29 @@ func (d *Dialog) saysOf(b Button) (file, id string, says []string) {
 	return "", "", nil
 }
 
+// flowedState is the end of a plan right after "My milk is flowing!" on
+// its second idea: "Next idea" is on screen.
+func (d *Dialog) flowedState() State {
+	st := d.sampleState(stateDone)
+	st.Data.Flowing, st.Data.Step = true, d.idsOf(st.Data.Plan)[1]
+	return st
+}
+
 // sampleState is a state of the given name with the data it needs, for
 // checking what typed text does there.
 func (d *Dialog) sampleState(name string) State {
 	st := State{Version: SchemaVersion, Name: name, Data: Data{Method: "pump", Double: true}}
+	plan := d.makePlan(st.Data, nil)
 	switch name {
 	case stateForget:
 		st.Data.Back = stateWalk
 	case stateWalk:
-		st.Data.Step = d.nextStep(st.Data, d.cat.Start, true)
+		st.Data.Plan, st.Data.Step = keysOf(plan), plan[0]
+	case stateDone, stateStopped, stateIdeas:
+		// The end of a plan: more ideas and the next-day check-in offered.
+		st.Data.Plan = keysOf(plan)
+	case stateAskReturn:
+		st.Data.List = keysOf(plan[:2])
 	case stateRemindCount, stateRemindZone, stateRemindClock, stateRemindNight:
 		st.Data.Setup = &Plan{PerDay: 8}
 	case stateLogSide, stateLogMinutes, stateLogMl:

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/letdownbot/letdown/content"
 )
@@ -45,8 +46,16 @@ func readCorpus(t testing.TB, file string) []corpusLine {
 
 // corpusState is a state of the given name, with the data that state needs.
 func (d *Dialog) corpusState(name string) State {
-	if name == "forget_confirm" {
+	switch name {
+	case "forget_confirm":
 		name = stateForget
+	case "flowed":
+		return d.flowedState()
+	case "follow_up":
+		// Resting, with the next-day check-in's question asked.
+		st := d.sampleState(stateIdle)
+		st.Data.FollowedUp = now.Add(-time.Hour).Unix()
+		return st
 	}
 	return d.sampleState(name)
 }
@@ -67,10 +76,11 @@ func (d *Dialog) understoodAs(l corpusLine) (string, bool) {
 			return got + " zone=" + z, kind == "answer" && z == l.expect
 		}
 		// Button data ends in the answer ("1:a:method:pump", "1:clear"),
-		// but a walk button's ends in the step: "1:w:next:<step>".
+		// but a walk button's ends in the step ("1:w:next:<step>") and a
+		// check-in's in its slot ("1:fu:better:<slot>").
 		parts := strings.Split(id, ":")
 		answer := parts[len(parts)-1]
-		if len(parts) == 4 && parts[1] == "w" {
+		if len(parts) == 4 && (parts[1] == "w" || parts[1] == "fu") {
 			answer = parts[2]
 		}
 		return got, kind == "answer" && answer == l.expect

@@ -20,6 +20,8 @@ type Dialog struct {
 	flags     map[string]*content.RedFlag
 	commands  map[string]bool
 	u         *understanding
+	order     map[string]int    // each step's place along the walk: ties in the ranking go to the earlier
+	byKey     map[string]string // step id by content.StepKey, to read stored plans and lists
 }
 
 // New returns a Dialog speaking the catalog, which must have passed
@@ -32,10 +34,13 @@ func New(cat *content.Catalog) *Dialog {
 		questions: make(map[string]*content.Question, len(cat.Questions)),
 		flags:     make(map[string]*content.RedFlag, len(cat.RedFlags)),
 		commands:  make(map[string]bool, len(cat.Commands)),
+		byKey:     make(map[string]string, len(cat.Steps)),
 	}
 	for i := range cat.Steps {
 		d.steps[cat.Steps[i].ID] = &cat.Steps[i]
+		d.byKey[content.StepKey(cat.Steps[i].ID)] = cat.Steps[i].ID
 	}
+	d.order = walkOrder(cat, d.steps)
 	for i := range cat.Questions {
 		d.questions[cat.Questions[i].ID] = &cat.Questions[i]
 	}
@@ -66,6 +71,7 @@ func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcom
 	t := &turn{d: d, in: in, now: now}
 	var moved bool
 	t.st, moved = d.migrate(st.clone())
+	t.fromName, t.fromStep = t.st.Name, t.st.Data.Step
 	// A step shown as an answer is "this" for her next message only.
 	t.asked, t.st.Data.Asked = t.st.Data.Asked, ""
 	if !in.Reminder.IsZero() {
@@ -113,7 +119,9 @@ func (d *Dialog) Valid(st State) bool {
 	switch st.Name {
 	case stateWalk:
 		_, ok := d.steps[st.Data.Step]
-		return ok
+		return ok && (st.Data.Theme == "" || slices.Contains(content.Themes, st.Data.Theme))
+	case stateAskReturn:
+		return len(d.suited(st.Data, d.idsOf(st.Data.List))) > 0
 	case stateRemindCount, stateRemindZone, stateRemindClock, stateRemindNight:
 		return st.Data.Setup != nil
 	case stateLogSide, stateLogMinutes, stateLogMl:
@@ -129,20 +137,48 @@ func (d *Dialog) migrate(st State) (_ State, moved bool) {
 	if st.Name == "" && st.Version == 0 {
 		return Initial(), false
 	}
+	if st.Version == 1 {
+		st = d.fromVersion1(st)
+	}
 	if d.Valid(st) {
 		return st, false
 	}
-	// Version 1 is the first schema: there is nothing older to convert.
 	// Whatever cannot be read goes back to the safety check, keeping only
 	// what is safe to keep; a walk whose step vanished resumes at the start
-	// of the walk with her answers intact.
+	// of a plan made again from her answers, her list intact.
 	if st.Version == SchemaVersion && st.Name == stateWalk {
-		if first := d.nextStep(st.Data, d.cat.Start, true); first != "" {
-			st.Data.Step = first
+		st.Data.Theme, st.Data.Kind = "", kindAnswers
+		plan := d.makePlan(st.Data, nil)
+		if first := first(plan); first != "" {
+			st.Data.Plan, st.Data.Step = keysOf(plan), first
 			return st, true
 		}
 	}
-	return State{Version: SchemaVersion, Name: stateScreen, Data: Data{Lang: st.Data.Lang, Log: st.Data.Log}}, true
+	return State{Version: SchemaVersion, Name: stateScreen, Data: Data{Lang: st.Data.Lang, Log: st.Data.Log, List: st.Data.List}}, true
+}
+
+// fromVersion1 reads a state of schema 1: what helped her moves to her
+// list by key, and a walk gets the plan her answers make, starting with
+// the step she was on, so she goes on from where she was.
+func (d *Dialog) fromVersion1(st State) State {
+	st.Version = 2
+	for _, id := range st.Data.OldHelped {
+		if _, ok := d.steps[id]; ok && !d.listed(st.Data, id) {
+			st.Data.List += content.StepKey(id)
+		}
+	}
+	st.Data.OldHelped = nil
+	if st.Name == stateWalk && st.Data.Plan == "" {
+		plan := d.makePlan(st.Data, nil)
+		if st.Data.expressingWell() {
+			plan, st.Data.Kind = d.wellPlan(st.Data), kindWell
+		}
+		if _, ok := d.steps[st.Data.Step]; ok && !slices.Contains(plan, st.Data.Step) {
+			plan = append([]string{st.Data.Step}, plan[:min(len(plan), planSize-1)]...)
+		}
+		st.Data.Plan = keysOf(plan)
+	}
+	return st
 }
 
 func (d *Dialog) msg(id string) string { return d.cat.Messages[id] }
@@ -156,6 +192,9 @@ type turn struct {
 	replies []Reply
 	out     Outcome
 	asked   string // the step shown as an answer to her last message, if any
+	// fromName and fromStep are where she was when the turn began: a
+	// step put on screen anew counts as shown.
+	fromName, fromStep string
 	// hits are the guidance steps her message matched, searched once.
 	hits     []understand.Hit
 	searched bool
@@ -207,6 +246,8 @@ func (t *turn) command(cmd string) {
 		t.startLog()
 	case "today":
 		t.reply(t.today(), t.currentButtons())
+	case "plan":
+		t.reply(t.planText(), t.currentButtons())
 	case "forget":
 		if t.st.Name != stateForget {
 			t.st.Data.Back = t.st.Name
@@ -228,11 +269,15 @@ func (t *turn) command(cmd string) {
 }
 
 // begin starts the conversation over at the safety check, keeping only her
-// language, her reminders and her session log: starting over erases
-// nothing she would miss (only /forget does, once she confirms).
+// language, her reminders, her session log, her list of what helped and a
+// check-in she was promised: starting over erases nothing she would miss
+// (only /forget does, once she confirms).
 func (t *turn) begin(welcome bool) {
 	d := t.st.Data
-	t.st = State{Version: SchemaVersion, Name: t.st.Name, Data: Data{Lang: d.Lang, Remind: d.Remind, Log: d.Log}}
+	t.st = State{Version: SchemaVersion, Name: t.st.Name, Data: Data{
+		Lang: d.Lang, Remind: d.Remind, Log: d.Log, List: d.List,
+		FollowUp: d.FollowUp, FollowedUp: d.FollowedUp,
+	}}
 	t.move("start")
 	if welcome {
 		t.say(t.d.msg("welcome"))
@@ -263,7 +308,8 @@ func (t *turn) text(text string) {
 		t.begin(true)
 		return
 	}
-	if name := u.bareCommand(text); name != "" && t.st.Name != stateCrisis && !u.saysExactly(t.currentButtons(), text) {
+	t.noteApart(tx)
+	if name := u.bareCommand(text); name != "" && t.st.Name != stateCrisis && !u.saysExactly(t.typeable(), text) {
 		// A message that names a command is the command, before it can
 		// look like an answer ("help" is no "it helped"), unless it is
 		// exactly what a button on screen says ("why" under a tip).
@@ -310,6 +356,8 @@ func (t *turn) redFlag(f *content.RedFlag) {
 	if f.Mastitis && !t.st.Data.Mastitis {
 		t.st.Data.Mastitis = true
 		text += "\n\n" + d.msg("mastitis_note")
+		// The rest of her plan is made again for the changed advice.
+		t.replan()
 		// The tip on screen may be one she should now avoid.
 		if s := t.currentStep(); s != nil && !t.st.Data.wants(s) {
 			t.advance()
@@ -325,6 +373,20 @@ func (t *turn) redFlag(f *content.RedFlag) {
 		buttons = append(buttons, Button{Label: d.msg("btn_stop"), Data: data("stop")})
 	}
 	t.reply(text, buttons)
+}
+
+// noteApart hears her say that her baby is in hospital or away from her,
+// in any message: it shapes her plan, and a plan she is walking is made
+// again for it.
+func (t *turn) noteApart(tx understand.Text) {
+	where := t.d.u.apartIn(tx)
+	if where == "" || where == t.st.Data.Baby || t.st.Name == stateCrisis {
+		return
+	}
+	t.st.Data.Baby = where
+	if t.replan() {
+		t.say(t.d.msg("plan_changed"))
+	}
 }
 
 // currentStep is the guidance step on screen, or nil outside the walk.

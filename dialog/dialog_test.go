@@ -98,7 +98,8 @@ func (c *convo) triage(method, double, steady, amount, within, tried string) {
 	}
 }
 
-// walkToEnd taps Next until the walk ends.
+// walkToEnd taps Next until what she walks (her plan, or a theme of
+// "More ideas") ends.
 func (c *convo) walkToEnd() {
 	c.t.Helper()
 	for i := 0; c.st.Name == stateWalk; i++ {
@@ -107,7 +108,40 @@ func (c *convo) walkToEnd() {
 		}
 		c.press("1:w:next:")
 	}
+	if c.st.Name != stateDone && c.st.Name != stateIdeas {
+		c.t.Fatalf("state after the walk = %s, want done or ideas", c.st.Name)
+	}
+}
+
+// walkAll walks her plan to its end, then every theme of "More ideas".
+func (c *convo) walkAll() {
+	c.t.Helper()
+	c.walkToEnd()
+	for range 2*len(content.Themes) + 2 {
+		switch c.st.Name {
+		case stateDone:
+			if !c.has("1:ideas") {
+				return
+			}
+			c.press("1:ideas")
+		case stateIdeas:
+			c.press("1:th:")
+			c.walkToEnd()
+		default:
+			c.t.Fatalf("state %s after a theme", c.st.Name)
+		}
+	}
 	c.wantState(stateDone)
+}
+
+// has reports whether the last reply has a button whose data starts with prefix.
+func (c *convo) has(prefix string) bool {
+	for _, b := range c.replies[len(c.replies)-1].Buttons {
+		if strings.HasPrefix(b.Data, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *convo) step(id string) *content.Step { return c.d.steps[id] }
@@ -117,11 +151,11 @@ func TestSeed003MotherSkipsWhatSheTried(t *testing.T) {
 	c.wantState(stateScreen)
 	c.triage("pump", "double", "no", "no", "no", "both")
 	c.wantState(stateWalk)
-	c.walkToEnd()
-	phases := map[string]bool{}
+	c.walkAll()
+	themes := map[string]bool{}
 	for _, id := range c.shown {
 		s := c.step(id)
-		phases[s.Phase] = true
+		themes[s.Theme] = true
 		if s.Tried == "warm_compress" || s.Tried == "skin_to_skin" || s.Tried == "double_pumping" {
 			t.Errorf("walk showed %s (tried: %s), which she already does", id, s.Tried)
 		}
@@ -129,27 +163,31 @@ func TestSeed003MotherSkipsWhatSheTried(t *testing.T) {
 			t.Errorf("walk showed mastitis-only step %s without mastitis", id)
 		}
 	}
-	for _, p := range content.Phases {
-		if !phases[p] {
-			t.Errorf("walk visited phases %v, missing %s", phases, p)
+	for _, th := range content.Themes {
+		if !themes[th] {
+			t.Errorf("plan and more ideas visited themes %v, missing %s", themes, th)
 		}
 	}
-	if last := c.step(c.shown[len(c.shown)-1]); last.Phase != "support" {
-		t.Errorf("walk ended on %s (phase %s), want a support step", last.ID, last.Phase)
+	seen := map[string]bool{}
+	for _, id := range c.shown {
+		if seen[id] {
+			t.Errorf("step %s shown twice in %v", id, c.shown)
+		}
+		seen[id] = true
 	}
 }
 
 func TestWalkShowsTheStepsSheHasNotTried(t *testing.T) {
 	c := start(t)
 	c.triage("pump", "single", "no", "yes", "yes", "neither")
-	c.walkToEnd()
+	c.walkAll()
 	seen := map[string]bool{}
 	for _, id := range c.shown {
 		seen[c.step(id).Tried] = true
 	}
 	for _, tried := range content.TriedValues {
 		if !seen[tried] {
-			t.Errorf("walk for a single-pumping mother who tried nothing never showed a %s step", tried)
+			t.Errorf("plan and more ideas for a single-pumping mother who tried nothing never showed a %s step", tried)
 		}
 	}
 }
@@ -157,7 +195,7 @@ func TestWalkShowsTheStepsSheHasNotTried(t *testing.T) {
 func TestHandExpressionSeesNoPumpSteps(t *testing.T) {
 	c := start(t)
 	c.triage("hand", "", "no", "no", "yes", "neither")
-	c.walkToEnd()
+	c.walkAll()
 	hand := 0
 	for _, id := range c.shown {
 		switch c.step(id).For {
@@ -176,10 +214,21 @@ func TestExpressingWellGoesToThePlan(t *testing.T) {
 	c := start(t)
 	c.triage("both", "double", "yes", "yes", "yes", "")
 	c.wantState(stateWalk)
-	if p := c.step(c.st.Data.Step).Phase; p != "plan" {
-		t.Errorf("expressing well starts the walk at phase %s, want plan", p)
+	if c.st.Data.Kind != kindWell {
+		t.Errorf("expressing well makes a plan of kind %q, want %q", c.st.Data.Kind, kindWell)
+	}
+	if c.replies[0].Text != c.d.msg("going_well") {
+		t.Errorf("expressing well first hears %q, want the encouragement", c.replies[0].Text)
 	}
 	c.walkToEnd()
+	for _, id := range c.shown {
+		if p := c.step(id).Phase; p != "plan" {
+			t.Errorf("the plan for keeping it going showed %s (phase %s), want plan-phase steps only", id, p)
+		}
+	}
+	if n := len(c.shown); n == 0 || n > planSize {
+		t.Errorf("the plan for keeping it going showed %d steps, want 1 to %d", n, planSize)
+	}
 }
 
 func TestMastitisMidWalkChangesTheAdvice(t *testing.T) {
@@ -195,7 +244,7 @@ func TestMastitisMidWalkChangesTheAdvice(t *testing.T) {
 	}
 	before := len(c.shown)
 	c.press("1:go")
-	c.walkToEnd()
+	c.walkAll()
 	for _, id := range c.shown[before:] {
 		if c.step(id).AvoidWithMastitis {
 			t.Errorf("after mastitis signs the walk showed %s, which avoids mastitis", id)
@@ -412,7 +461,7 @@ func TestEveryReplyFitsThePlatforms(t *testing.T) {
 	}
 	for _, s := range d.cat.Steps {
 		st := State{Version: SchemaVersion, Name: stateWalk, Data: Data{Step: s.ID}}
-		for _, action := range []string{"more", "why", "next", "done"} {
+		for _, action := range []string{"more", "why", "next", "done", "flow"} {
 			_, replies, _ := d.Step(st, Input{Button: data("w", action, s.ID)}, now)
 			check(s.ID+" "+action, replies)
 		}

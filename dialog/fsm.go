@@ -19,10 +19,15 @@ const (
 	stateAskAmount = "ask_amount"
 	stateAskTime   = "ask_time"
 	stateAskTried  = "ask_tried"
+	// A returning mother, after the safety check: start with what helped
+	// her last time?
+	stateAskReturn = "ask_return"
 	stateWalk      = "walk"
-	stateDone      = "done"
-	stateStopped   = "stopped"
-	stateCrisis    = "crisis"
+	// "More ideas": which kind?
+	stateIdeas   = "ideas"
+	stateDone    = "done"
+	stateStopped = "stopped"
+	stateCrisis  = "crisis"
 	// Setting reminders up, and resting once they are set.
 	stateRemindCount = "remind_count"
 	stateRemindZone  = "remind_zone"
@@ -39,7 +44,7 @@ const (
 
 var allStates = []string{
 	stateNew, stateScreen, stateAskMethod, stateAskDouble, stateAskSteady,
-	stateAskAmount, stateAskTime, stateAskTried, stateWalk, stateDone,
+	stateAskAmount, stateAskTime, stateAskTried, stateAskReturn, stateWalk, stateIdeas, stateDone,
 	stateStopped, stateCrisis, stateRemindCount, stateRemindZone,
 	stateRemindClock, stateRemindNight, stateIdle, stateLogSide,
 	stateLogMinutes, stateLogMl, stateForget,
@@ -53,6 +58,7 @@ var askStates = map[string]string{
 	stateAskAmount: "amount",
 	stateAskTime:   "time",
 	stateAskTried:  "tried",
+	stateAskReturn: "returning",
 	// The reminder set-up asks with buttons too.
 	stateRemindCount: "remind_count",
 	stateRemindNight: "remind_night",
@@ -80,6 +86,9 @@ var events = fsm.Events{
 	{Name: "alarm", Src: allStates, Dst: stateCrisis},
 	{Name: "safe", Src: []string{stateCrisis}, Dst: stateScreen},
 	{Name: "clear", Src: []string{stateScreen}, Dst: stateAskMethod},
+	{Name: "returning", Src: []string{stateScreen}, Dst: stateAskReturn},
+	{Name: "again", Src: []string{stateAskReturn}, Dst: stateWalk},                // start with what helped last time
+	{Name: "anew", Src: []string{stateAskReturn, stateDone}, Dst: stateAskMethod}, // the questions, for a fresh plan
 	{Name: "pumps", Src: []string{stateAskMethod}, Dst: stateAskDouble},
 	{Name: "expresses", Src: []string{stateAskMethod, stateAskDouble}, Dst: stateAskSteady},
 	{Name: "steady", Src: []string{stateAskSteady}, Dst: stateAskAmount},
@@ -88,6 +97,7 @@ var events = fsm.Events{
 	{Name: "well", Src: []string{stateAskTime}, Dst: stateWalk},
 	{Name: "guide", Src: []string{stateAskTried}, Dst: stateWalk},
 	{Name: "finish", Src: []string{stateWalk}, Dst: stateDone},
+	{Name: "ideas", Src: []string{stateWalk, stateDone, stateStopped}, Dst: stateIdeas},
 	{Name: "stop", Src: without(allStates, stateNew, stateCrisis, stateStopped, stateDone, stateIdle), Dst: stateStopped},
 	{Name: "remind", Src: without(allStates, stateCrisis), Dst: stateRemindCount},
 	{Name: "count", Src: []string{stateRemindCount}, Dst: stateRemindZone},

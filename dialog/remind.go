@@ -30,15 +30,17 @@ const (
 )
 
 // NextReminder is the instant the dialog next wants to hear from the
-// scheduler: the pending reminder or the session timer's check-in,
-// whichever is first; the zero time for neither.
+// scheduler: the pending reminder, the session timer's check-in or the
+// next-day check-in, whichever is first; the zero time for none.
 func (s State) NextReminder() time.Time {
 	var next int64
 	if p := s.Data.Remind; p != nil && p.Next != 0 {
 		next = p.Next
 	}
-	if c := s.Data.CheckIn; c != 0 && (next == 0 || c < next) {
-		next = c
+	for _, c := range [...]int64{s.Data.CheckIn, s.Data.FollowUp} {
+		if c != 0 && (next == 0 || c < next) {
+			next = c
+		}
 	}
 	if next == 0 {
 		return time.Time{}

@@ -40,9 +40,11 @@ func (t *turn) changeZone() {
 	t.prompt()
 }
 
-// stopReminders turns reminders off.
+// stopReminders turns reminders off, and a next-day check-in she was
+// promised: after /stop nothing pings her until she writes.
 func (t *turn) stopReminders() {
 	t.st.Data.Remind = nil
+	t.st.Data.FollowUp = 0
 }
 
 // answerRemind records an answer of the reminder set-up.
@@ -126,6 +128,11 @@ func (t *turn) pickZone(zones []string) {
 // ping answers a due reminder. A reminder whose plan changed since (she
 // stopped reminders, or a later turn moved them) gets no answer at all.
 func (t *turn) ping(at time.Time) {
+	if f := t.st.Data.FollowUp; f != 0 && f == at.Unix() {
+		// The next-day check-in; a reminder due at the same second comes
+		// in the same turn, since the slot is the turn's dedupe key.
+		t.followUp(at)
+	}
 	if c := t.st.Data.CheckIn; c != 0 && c == at.Unix() {
 		t.checkIn(at)
 		return

@@ -72,7 +72,25 @@ var sideMsg = map[int64]string{sideLeft: "btn_left", sideRight: "btn_right", sid
 // minutes, through the same index as the reminders.
 func (t *turn) startTimer() {
 	t.st.Data.CheckIn = t.now.Add(checkInAfter).Unix()
-	t.say(t.d.msg("remind_started"))
+	t.say(t.checklist())
+}
+
+// checklist is the let-down checklist for a session: under its heading
+// (the message's first line), what helped her first, then the usual.
+func (t *turn) checklist() string {
+	text := t.d.msg("remind_started")
+	list := t.list()
+	head, rest, ok := strings.Cut(text, "\n")
+	if len(list) == 0 || !ok {
+		return text
+	}
+	var b strings.Builder
+	b.WriteString(head)
+	for _, id := range list {
+		b.WriteString("\n• ✓ " + t.d.steps[id].Title)
+	}
+	b.WriteString("\n" + rest)
+	return b.String()
 }
 
 // checkIn asks how the session went, 20 minutes after she started.
@@ -101,31 +119,12 @@ func (t *turn) checkInButton(how, slot string) bool {
 		return true
 	}
 	t.say(t.d.msg("checkin_poor"))
-	if id := t.untried(); id != "" {
+	if theme, id := t.untried(); id != "" {
 		t.move("tip")
-		t.st.Data.Step = id
+		t.st.Data.Theme, t.st.Data.Step = theme, id
 	}
 	t.prompt()
 	return true
-}
-
-// untried is the first guidance step that suits her and that she has not
-// marked as helping, after the one she last saw.
-func (t *turn) untried() string {
-	helped := map[string]bool{}
-	for _, h := range t.st.Data.Helped {
-		helped[h] = true
-	}
-	from := t.d.cat.Start
-	if _, ok := t.d.steps[t.st.Data.Step]; ok {
-		from = t.st.Data.Step
-	}
-	for id := t.d.nextStep(t.st.Data, from, false); id != ""; id = t.d.nextStep(t.st.Data, id, false) {
-		if !helped[id] {
-			return id
-		}
-	}
-	return t.d.nextStep(t.st.Data, t.d.cat.Start, true)
 }
 
 // logPrompt renders the log's states.

@@ -4,7 +4,11 @@ import "slices"
 
 // SchemaVersion is the version of State written by this build. Bump it, and
 // teach migrate the way up, whenever State's meaning changes.
-const SchemaVersion = 1
+//
+// Version 2 made her plan: the walk follows Plan (or a theme of "More
+// ideas") instead of every step in the content's order, and what helped
+// her is kept by step key (List) instead of by id (Helped, "hp").
+const SchemaVersion = 2
 
 // State is a conversation's place in the dialog: the FSM state name, the
 // schema version it was written with, and what she has told the bot so far.
@@ -27,10 +31,39 @@ type Data struct {
 	Time     string   `json:"ft,omitempty"`
 	Tried    []string `json:"tr,omitempty"` // "warm_compress", "skin_to_skin"
 	Mastitis bool     `json:"mx,omitempty"` // signs of mastitis were reported: no heat, no deep massage, no extra pumping
-	Step     string   `json:"st,omitempty"` // id of the guidance step on screen, in state walk
-	Helped   []string `json:"hp,omitempty"` // steps she marked "Done / it helped"
-	Remind   *Plan    `json:"r,omitempty"`  // her reminder plan; nil when reminders are off
-	Setup    *Plan    `json:"su,omitempty"` // a reminder plan being set up
+	Step     string   `json:"st,omitempty"` // id of the guidance step on screen in state walk; in done, the idea that brought her milk
+	// Baby is where her baby is, when she said they are apart: "nicu"
+	// (in hospital) or "apart" (away from her for another reason).
+	Baby string `json:"bb,omitempty"`
+	// Plan is her plan: the keys (content.StepKey) of its ideas, in order,
+	// four characters each. Kind says what made it: "" her answers, "w"
+	// keeping it going (she expresses well), "r" what helped her last time,
+	// "f" the next-day check-in after a slow day. Theme is the "More ideas"
+	// theme she is walking through, "" while she walks her plan.
+	Plan  string `json:"pl,omitempty"`
+	Kind  string `json:"pk,omitempty"`
+	Theme string `json:"th,omitempty"`
+	// Themes are the first letters of the themes of "More ideas" she has
+	// begun since her plan was made: "More ideas" offers the others.
+	Themes string `json:"ts,omitempty"`
+	// List is her own checklist: the keys of the steps she marked "Done /
+	// it helped" or "My milk is flowing!", in the order she did. It is
+	// kept when she starts again; only /forget erases it.
+	List string `json:"hk,omitempty"`
+	// OldHelped is schema 1's list of what helped, by step id: read once
+	// and moved to List.
+	OldHelped []string `json:"hp,omitempty"`
+	// Flowing is set when she said her milk is flowing during this plan.
+	Flowing bool `json:"fw,omitempty"`
+	// FollowUp is when the next-day check-in asks how it is going (unix
+	// seconds); FollowedUp the slot of the check-in whose buttons are
+	// live; Followed that this plan's check-in was asked, so it is not
+	// offered again.
+	FollowUp   int64 `json:"fu,omitempty"`
+	FollowedUp int64 `json:"fd,omitempty"`
+	Followed   bool  `json:"fx,omitempty"`
+	Remind     *Plan `json:"r,omitempty"`  // her reminder plan; nil when reminders are off
+	Setup      *Plan `json:"su,omitempty"` // a reminder plan being set up
 	// Log is her logged sessions within the retention. It is stored apart
 	// from the state (EncodeLog, AttachLog), so that it can expire on its
 	// own and is not rewritten with every turn; OldLog is where states
@@ -57,7 +90,7 @@ type Data struct {
 // alters the state it was given.
 func (s State) clone() State {
 	s.Data.Tried = slices.Clone(s.Data.Tried)
-	s.Data.Helped = slices.Clone(s.Data.Helped)
+	s.Data.OldHelped = slices.Clone(s.Data.OldHelped)
 	if s.Data.Remind != nil {
 		p := *s.Data.Remind
 		s.Data.Remind = &p

@@ -23,7 +23,7 @@ func (t *turn) typedAnswer(tx understand.Text, raw string) (guesses []string, ok
 			return nil, true
 		}
 	}
-	buttons := t.currentButtons()
+	buttons := t.typeable()
 	if s, ok := t.d.steps[t.asked]; ok {
 		// Right after an answered question, "more", "why" and "back" are
 		// about that answer: its buttons come first, and a walk button of
@@ -331,12 +331,14 @@ func (t *turn) fallback(tx understand.Text, guesses []string) {
 	}
 }
 
-// topics is the menu of the guidance's themes, each opening its first step.
+// topics is the menu of the guidance's themes, each opening the idea of
+// it that fits her best.
 func (t *turn) topics() []Button {
 	var out []Button
-	for _, phase := range content.Phases {
-		if id := t.d.firstOfPhase(t.st.Data, phase); id != "" {
-			out = append(out, Button{Label: t.d.msg("topic_" + phase), Data: data("q", "show", id)})
+	for _, th := range content.Themes {
+		ids := t.d.ranked(t.st.Data, func(s *content.Step) bool { return s.Theme == th && t.st.Data.wants(s) })
+		if len(ids) > 0 {
+			out = append(out, Button{Label: t.d.msg("topic_" + th), Data: data("q", "show", ids[0])})
 		}
 	}
 	return out

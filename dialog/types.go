@@ -55,4 +55,10 @@ type Outcome struct {
 	Understood string
 	RedFlag    string // id of the red-flag rule that fired, if any
 	Forget     bool   // she confirmed /forget: erase everything about her
+	// Shown, Helped, Flowing and Skipped are the guidance step this turn
+	// put on screen in her walk, she marked "Done / it helped", marked "My
+	// milk is flowing!", or passed with "Next": counts for whoever
+	// maintains the guidance. They are step ids of the catalog, a bounded
+	// set, and say nothing about her.
+	Shown, Helped, Flowing, Skipped string
 }

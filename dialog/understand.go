@@ -36,6 +36,9 @@ type understanding struct {
 	// label and says in bareForm: what a message must be to be exactly
 	// that button rather than a bare command.
 	exact map[string]map[string]bool
+	// apart are the ways of saying where her baby is, when they are apart
+	// (content.ApartValues), as choices keyed by the place.
+	apart []understand.Choice
 }
 
 // changing are the commands that start over, stop or erase something: a
@@ -81,6 +84,9 @@ func newUnderstanding(cat *content.Catalog) *understanding {
 	}
 	for place := range cat.Lexicon.Places {
 		vocab = append(vocab, place)
+	}
+	for _, ss := range cat.Lexicon.Apart {
+		vocab = append(vocab, ss...)
 	}
 	lex := cat.Lexicon
 	known = append(known, lex.Yes...)
@@ -161,7 +167,27 @@ func newUnderstanding(cat *content.Catalog) *understanding {
 		}
 	}
 	u.index = understand.NewIndex(an, docs, lex.Stop)
+	for _, where := range content.ApartValues {
+		var ps []understand.Phrase
+		for _, s := range lex.Apart[where] {
+			ps = append(ps, an.Phrase(s))
+		}
+		if len(ps) > 0 {
+			u.apart = append(u.apart, understand.Choice{Key: where, Says: ps})
+		}
+	}
 	return u
+}
+
+// apartIn returns where her text says her baby is, when not with her
+// ("nicu" or "apart"), or "" when it says neither, denies it ("he is not
+// in the nicu") or names both.
+func (u *understanding) apartIn(tx understand.Text) string {
+	ch, ok, _ := u.an.Choose(tx, u.apart)
+	if !ok {
+		return ""
+	}
+	return ch.Key
 }
 
 // saysExactly reports whether a message is exactly one of the buttons'

@@ -52,6 +52,7 @@ var (
 	descFallbacks  = prometheus.NewDesc("letdown_fallbacks_total", "Messages the dialog did not understand.", nil, nil)
 	descFallbackIn = prometheus.NewDesc("letdown_fallbacks_by_state_total", "Messages the dialog did not understand, by the dialog state they came in.", []string{"state"}, nil)
 	descRedFlags   = prometheus.NewDesc("letdown_red_flag_referrals_total", "Red-flag referrals given (counts only).", nil, nil)
+	descSteps      = prometheus.NewDesc("letdown_guidance_steps_total", "Guidance steps by step id and event: shown in a walk, helped (Done / it helped), flowing (My milk is flowing!), skipped (Next). Step ids come from the content, a bounded set.", []string{"step", "event"}, nil)
 	descSent       = prometheus.NewDesc("letdown_replies_sent_total", "Replies delivered to the platform.", []string{"platform"}, nil)
 	descSendErrors = prometheus.NewDesc("letdown_send_errors_total", "Failed sends by kind: retry_after, refused, undeliverable, transient.", []string{"platform", "kind"}, nil)
 	descQueue      = prometheus.NewDesc("letdown_dispatch_queue", "Conversations waiting to be sent, or being sent.", []string{"platform"}, nil)
@@ -68,7 +69,7 @@ type statsCollector struct {
 }
 
 func (c *statsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descTurns, descDuplicates, descConflicts, descFallbacks, descFallbackIn, descRedFlags, descSent, descSendErrors, descQueue, descLag, descReminders} {
+	for _, d := range []*prometheus.Desc{descTurns, descDuplicates, descConflicts, descFallbacks, descFallbackIn, descRedFlags, descSteps, descSent, descSendErrors, descQueue, descLag, descReminders} {
 		ch <- d
 	}
 }
@@ -86,6 +87,12 @@ func (c *statsCollector) Collect(ch chan<- prometheus.Metric) {
 		counter(descFallbackIn, n, state)
 	}
 	counter(descRedFlags, s.RedFlags)
+	for step, n := range s.Steps {
+		counter(descSteps, n.Shown, step, "shown")
+		counter(descSteps, n.Helped, step, "helped")
+		counter(descSteps, n.Flowing, step, "flowing")
+		counter(descSteps, n.Skipped, step, "skipped")
+	}
 	for platform, d := range c.dispatchers {
 		ds := d.Stats()
 		counter(descSent, ds.Sent, platform)

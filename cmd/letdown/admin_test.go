@@ -50,6 +50,27 @@ func TestAdminEndpoints(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The seed 003 mother's triage, then her plan's first idea skipped,
+	// the second marked as helping, the third as bringing the milk.
+	var shown []string
+	if _, err := engine.Handle(ctx, bot.Incoming{Conv: "tg:2:2", Command: "start"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []string{"1:clear", "1:a:method:pump", "1:a:double:double", "1:a:steady:no", "1:a:amount:no", "1:a:time:no", "1:a:tried:both", "next", "done", "flow"} {
+		if len(shown) > 0 && len(b) < 5 {
+			b = "1:w:" + b + ":" + shown[len(shown)-1]
+		}
+		res, err := engine.Handle(ctx, bot.Incoming{Conv: "tg:2:2", Button: b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id := res.Outcome.Shown; id != "" {
+			shown = append(shown, id)
+		}
+	}
+	if len(shown) != 3 {
+		t.Fatalf("the walk showed %v, want three steps", shown)
+	}
 	h := adminHandler(engine, map[string]*bot.Dispatcher{"telegram": d}, bot.NewScheduler(engine, mem), liveStore{mem})
 	if code, _ := get(t, h, "/healthz"); code != http.StatusOK {
 		t.Errorf("GET /healthz = %d, want 200", code)
@@ -62,7 +83,7 @@ func TestAdminEndpoints(t *testing.T) {
 		t.Fatalf("GET /metrics = %d", code)
 	}
 	for _, want := range []string{
-		"letdown_turns_total 3",
+		"letdown_turns_total 14",
 		"letdown_fallbacks_total 1",
 		`letdown_fallbacks_by_state_total{state="screen"} 1`,
 		"letdown_red_flag_referrals_total 1",
@@ -70,6 +91,11 @@ func TestAdminEndpoints(t *testing.T) {
 		`letdown_dispatch_queue{platform="telegram"} 0`,
 		`letdown_reminder_lag_seconds_bucket{le="1"} 0`,
 		`letdown_reminders_total{outcome="handled"} 0`,
+		`letdown_guidance_steps_total{event="shown",step="` + shown[0] + `"} 1`,
+		`letdown_guidance_steps_total{event="skipped",step="` + shown[0] + `"} 1`,
+		`letdown_guidance_steps_total{event="helped",step="` + shown[1] + `"} 1`,
+		`letdown_guidance_steps_total{event="flowing",step="` + shown[2] + `"} 1`,
+		`letdown_guidance_steps_total{event="helped",step="` + shown[2] + `"} 0`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)
