@@ -76,9 +76,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 }
 
 // parse parses a subcommand's flags; --help prints its usage and succeeds.
+// helpOnce keeps fs.Parse from printing the usage itself, so that --help
+// prints it once, on stdout: the returned func puts Usage back, and prints
+// it on the flag set's output (stderr) when Parse wanted to after a bad
+// flag, as it would have.
+func helpOnce(fs *flag.FlagSet) (restore func(err error)) {
+	usage, asked := fs.Usage, false
+	fs.Usage = func() { asked = true }
+	return func(err error) {
+		fs.Usage = usage
+		if asked && !errors.Is(err, flag.ErrHelp) {
+			usage()
+		}
+	}
+}
+
 func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (done bool, err error) {
 	fs.SetOutput(stderr)
+	restore := helpOnce(fs)
 	err = fs.Parse(args)
+	restore(err)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
 		fs.Usage()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -111,6 +112,19 @@ func TestUsage(t *testing.T) {
 		}
 		if tt.wantErr && exitCode(err) != 2 {
 			t.Errorf("run(%q) exit code %d, want 2", tt.args, exitCode(err))
+		}
+	}
+}
+
+// --help prints the usage once, on stdout, and nothing on stderr.
+func TestHelpPrintedOnce(t *testing.T) {
+	for _, args := range [][]string{{"serve", "--help"}, {"bench", "--help"}, {"chat", "--help"}, {"content", "check", "--help"}} {
+		var stdout, stderr bytes.Buffer
+		if err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr); err != nil {
+			t.Errorf("%v: %v", args, err)
+		}
+		if n := strings.Count(stdout.String(), "Usage:"); n != 1 || stderr.Len() != 0 {
+			t.Errorf("%v: usage %d times on stdout, %d bytes on stderr; want once, and nothing there", args, n, stderr.Len())
 		}
 	}
 }

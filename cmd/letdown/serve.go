@@ -58,7 +58,9 @@ func newServeFlags() *flag.FlagSet {
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newServeFlags()
 	fs.SetOutput(stderr)
+	restore := helpOnce(fs)
 	cfg, err := parseServe(args, getenv, fs)
+	restore(err)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
 		fs.Usage()
