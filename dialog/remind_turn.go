@@ -134,8 +134,10 @@ func (t *turn) ping(at time.Time) {
 		t.followUp(at)
 	}
 	if c := t.st.Data.CheckIn; c != 0 && c == at.Unix() {
+		// The session timer's check-in; a reminder due at the same second
+		// comes in the same turn too, or its slot, already handled, would
+		// never come due again.
 		t.checkIn(at)
-		return
 	}
 	p := t.st.Data.Remind
 	if p == nil || p.Next != at.Unix() {

@@ -203,3 +203,21 @@ func TestLogReadsOunces(t *testing.T) {
 		t.Errorf("logged %v, want 20 minutes, 59 ml and 44 ml", s)
 	}
 }
+
+// A session check-in and a reminder due at the same second both come: the
+// turn's slot is handled once, so a reminder left behind would be lost.
+func TestCheckInAndReminderAtOnce(t *testing.T) {
+	d := newDialog(t)
+	at := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	st := State{Version: SchemaVersion, Name: stateIdle, Data: Data{
+		CheckIn: at.Unix(),
+		Remind:  &Plan{PerDay: 8, Zone: "UTC", Overnight: true, Next: at.Unix()},
+	}}
+	next, replies, _ := d.Step(st, Input{Reminder: at}, at)
+	if len(replies) != 2 {
+		t.Fatalf("replies = %d (%v), want the check-in and the ping", len(replies), replies)
+	}
+	if next.Data.Remind.Next <= at.Unix() || next.Data.CheckIn != 0 {
+		t.Errorf("after: reminder at %v, check-in %v; want the next slot and the check-in done", time.Unix(next.Data.Remind.Next, 0), next.Data.CheckIn)
+	}
+}
