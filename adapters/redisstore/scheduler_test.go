@@ -74,3 +74,19 @@ func schedStores(t *testing.T, b *redistest.Backend) func() bottest.StoreWithRem
 	stores := replicaStores(t, b)
 	return func() bottest.StoreWithReminders { return stores().(*Store) }
 }
+
+// TestPlanFollowUp runs the next-day check-in through two Scheduler
+// replicas, each with a connection of its own, on one Redis.
+func TestPlanFollowUp(t *testing.T) {
+	bottest.TestPlanFollowUp(t, func(t *testing.T, clock *bottest.Clock) func() bot.Store {
+		b := redistest.New(t)
+		return func() bot.Store {
+			s, err := Open(context.Background(), b.URL, WithPrefix(b.Prefix), WithNow(clock.Now))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		}
+	})
+}

@@ -1,4 +1,4 @@
-package main
+package bottest
 
 import (
 	"context"
@@ -6,20 +6,38 @@ import (
 	"testing"
 	"time"
 
-	"github.com/letdownbot/letdown/adapters/memstore"
-	"github.com/letdownbot/letdown/adapters/redisstore"
-	"github.com/letdownbot/letdown/adapters/redisstore/redistest"
 	"github.com/letdownbot/letdown/bot"
-	"github.com/letdownbot/letdown/bot/bottest"
 	"github.com/letdownbot/letdown/content"
 	"github.com/letdownbot/letdown/dialog"
 )
 
-// followMother is one conversation driven through an Engine as a platform
+// TestPlanFollowUp runs the next-day check-in through bot.Scheduler on
+// stores from newStore (see followUpOnStore), for both kinds of plan.
+func TestPlanFollowUp(t *testing.T, newStore func(t *testing.T, clock *Clock) func() bot.Store) {
+	t.Helper()
+	// 23:30 in London (November: UTC). This time tomorrow is in the night.
+	start := time.Date(2026, 11, 22, 23, 30, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name   string
+		nights bool
+		tz     string
+		want   time.Time
+	}{
+		{"nights not in her reminders: before the night", false, "Europe/London", time.Date(2026, 11, 23, 22, 0, 0, 0, time.UTC)},
+		{"nights in her reminders: this time tomorrow", true, "", start.Add(24 * time.Hour)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := NewClock(start)
+			followUpOnStore(t, newStore(t, clock), clock, tt.nights, tt.tz, tt.want)
+		})
+	}
+}
+
+// mother is one conversation driven through an Engine as a platform
 // would: what she sends is handled, what the bot queued is delivered
 // (read from the outbox and acknowledged) and remembered, so that she can
 // press a button of the latest message by its label.
-type followMother struct {
+type mother struct {
 	t      *testing.T
 	engine *bot.Engine
 	conv   bot.Conv
@@ -28,7 +46,7 @@ type followMother struct {
 	seen   []bot.Reply // everything delivered to her, in order
 }
 
-func (m *followMother) send(in bot.Incoming) {
+func (m *mother) send(in bot.Incoming) {
 	m.t.Helper()
 	in.Conv, in.TZ = m.conv, m.tz
 	if _, err := m.engine.Handle(context.Background(), in); err != nil {
@@ -38,7 +56,7 @@ func (m *followMother) send(in bot.Incoming) {
 }
 
 // deliver reads what the outbox holds for her and acknowledges it.
-func (m *followMother) deliver() []bot.Reply {
+func (m *mother) deliver() []bot.Reply {
 	m.t.Helper()
 	ctx := context.Background()
 	out, err := m.engine.Store().Pending(ctx, m.conv, 100)
@@ -59,10 +77,10 @@ func (m *followMother) deliver() []bot.Reply {
 	return got
 }
 
-func (m *followMother) text() string { return m.last[len(m.last)-1].Text }
+func (m *mother) text() string { return m.last[len(m.last)-1].Text }
 
 // press taps the button labelled label on the latest message.
-func (m *followMother) press(label string) {
+func (m *mother) press(label string) {
 	m.t.Helper()
 	for _, b := range m.last[len(m.last)-1].Buttons {
 		if b.Label == label {
@@ -74,7 +92,7 @@ func (m *followMother) press(label string) {
 }
 
 // pressUntil taps label until a button named until appears.
-func (m *followMother) pressUntil(label, until string) {
+func (m *mother) pressUntil(label, until string) {
 	m.t.Helper()
 	for range 40 {
 		for _, b := range m.last[len(m.last)-1].Buttons {
@@ -87,13 +105,16 @@ func (m *followMother) pressUntil(label, until string) {
 	m.t.Fatalf("no %q after pressing %q 40 times", until, label)
 }
 
-// followUpScenario is the next-day check-in end to end, as in bot's
-// TestPlanFollowUpThroughTheScheduler, on stores from newStore (two
-// replicas, each with its own Engine and Scheduler): the seed 003 followMother walks her plan without
+// followUpOnStore is the next-day check-in end to end on stores from
+// newStore (two replicas, each with its own Engine and Scheduler), on a
+// fake clock starting at 23:30 UTC, 22 November 2026: in London this time
+// tomorrow is in the night. Both cases run: nights not in her reminders
+// (the check-in comes before the night) and nights in them (this time
+// tomorrow). newStore gets each case's clock. the seed 003 mother walks her plan without
 // her milk flowing, asks for a check-in tomorrow, and the clock runs on.
 // The check-in comes exactly once, when her zone and nights say; "Still
 // slow" then brings a lactation consultant and medicines, in that order.
-func followUpScenario(t *testing.T, newStore func() bot.Store, clock *bottest.Clock, nights bool, tz string, want time.Time) {
+func followUpOnStore(t *testing.T, newStore func() bot.Store, clock *Clock, nights bool, tz string, want time.Time) {
 	t.Helper()
 	cat, err := content.Default()
 	if err != nil {
@@ -108,7 +129,7 @@ func followUpScenario(t *testing.T, newStore func() bot.Store, clock *bottest.Cl
 		engines = append(engines, e)
 		scheds = append(scheds, bot.NewScheduler(e, s.(bot.Reminders), bot.WithSchedulerClock(clock.Now)))
 	}
-	m := &followMother{t: t, engine: engines[0], conv: "tg:3003:3003", tz: tz}
+	m := &mother{t: t, engine: engines[0], conv: "tg:3003:3003", tz: tz}
 	m.send(bot.Incoming{Command: "start"})
 	if nights {
 		m.send(bot.Incoming{Command: "remind"})
@@ -182,50 +203,6 @@ func followUpScenario(t *testing.T, newStore func() bot.Store, clock *bottest.Cl
 	for _, b := range m.last[len(m.last)-1].Buttons {
 		if b.Label == "Check in tomorrow" {
 			t.Error("after the check-in's steps another check-in is offered")
-		}
-	}
-}
-
-// TestPlanFollowUp is the next-day check-in through bot.Scheduler on a fake
-// clock, on the memory store and on real Redis (two replicas, each with a
-// connection of its own). It lives here because only cmd wires adapters:
-// a test of bot could import redisstore without go list -deps seeing it,
-// but its binary would then start a redis-server that only a TestMain
-// calling redistest.Main stops, and cmd/letdown has that TestMain.
-func TestPlanFollowUp(t *testing.T) {
-	// 23:30 in London (November: UTC). This time tomorrow is in the night.
-	start := time.Date(2026, 11, 22, 23, 30, 0, 0, time.UTC)
-	stores := map[string]func(t *testing.T, clock *bottest.Clock) func() bot.Store{
-		"memory": func(t *testing.T, clock *bottest.Clock) func() bot.Store {
-			s := memstore.New(memstore.WithNow(clock.Now))
-			return func() bot.Store { return s }
-		},
-		"redis": func(t *testing.T, clock *bottest.Clock) func() bot.Store {
-			b := redistest.New(t)
-			return func() bot.Store {
-				s, err := redisstore.Open(context.Background(), b.URL, redisstore.WithPrefix(b.Prefix), redisstore.WithNow(clock.Now))
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { s.Close() })
-				return s
-			}
-		},
-	}
-	for _, store := range []string{"memory", "redis"} {
-		for _, tt := range []struct {
-			name   string
-			nights bool
-			tz     string
-			want   time.Time
-		}{
-			{"before the night", false, "Europe/London", time.Date(2026, 11, 23, 22, 0, 0, 0, time.UTC)},
-			{"nights on: this time tomorrow", true, "", start.Add(24 * time.Hour)},
-		} {
-			t.Run(store+"/"+tt.name, func(t *testing.T) {
-				clock := bottest.NewClock(start)
-				followUpScenario(t, stores[store](t, clock), clock, tt.nights, tt.tz, tt.want)
-			})
 		}
 	}
 }
