@@ -24,7 +24,7 @@ func TestEmbeddedValidates(t *testing.T) {
 	if got := Validate(Embedded()); len(got) != 0 {
 		t.Errorf("Validate(Embedded()) = %v, want no problems", got)
 	}
-	if got, want := Languages(Embedded()), []string{"en"}; !slices.Equal(got, want) {
+	if got, want := Languages(Embedded()), []string{"en", "es"}; !slices.Equal(got, want) {
 		t.Errorf("Languages(Embedded()) = %v, want %v", got, want)
 	}
 }
