@@ -32,6 +32,40 @@ func TestChatJSONL(t *testing.T) {
 	}
 }
 
+func TestChatLanguage(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		env  string
+		args []string
+		want string
+	}{
+		{"--lang es", "", []string{"--lang", "es"}, "¿Cómo te sacas la leche?"},
+		{"LANG es_MX", "es_MX.UTF-8", nil, "¿Cómo te sacas la leche?"},
+		{"--lang wins over LANG", "es_ES.UTF-8", []string{"--lang", "en"}, "How do you express your milk?"},
+		{"neither", "", nil, "How do you express your milk?"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut strings.Builder
+			getenv := func(k string) string {
+				if k == "LANG" {
+					return tt.env
+				}
+				return ""
+			}
+			args := append([]string{"chat", "--jsonl"}, tt.args...)
+			if err := run(context.Background(), args, getenv, strings.NewReader("/start\n6\n"), &out, &errOut); err != nil {
+				t.Fatalf("run(%v) = %v", args, err)
+			}
+			if !strings.Contains(out.String(), tt.want) {
+				t.Errorf("run(%v) with LANG=%q wrote %s, want %q", args, tt.env, out.String(), tt.want)
+			}
+		})
+	}
+	if _, _, err := runWith(t, "", "chat", "--lang", "fr"); err == nil {
+		t.Error("run(chat --lang fr) = nil error, want no catalog for fr")
+	}
+}
+
 func TestChatInteractiveStartsTheConversation(t *testing.T) {
 	out, _, err := runWith(t, "", "chat")
 	if err != nil {

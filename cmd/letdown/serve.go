@@ -89,10 +89,13 @@ func newLogger(w io.Writer) *slog.Logger {
 // (or "" when nothing listens).
 func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- string) error {
 	cfg = cfg.withDefaults()
-	cat, err := content.Default()
+	cats, err := content.All()
 	if err != nil {
 		return fmt.Errorf("content: %w", err)
 	}
+	// The command menu is English for now: setMyCommands per language_code
+	// is not done yet.
+	cat := cats[content.DefaultLang]
 	var st store
 	if cfg.RedisURL == "" {
 		log.Warn("no REDIS_URL: conversations are kept in memory and lost on restart")
@@ -124,7 +127,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		bot.WithDispatchLogger(log))
 	// A turn's commit takes the send lease for the dispatcher, which then
 	// sends its replies without a Claim: two round trips a turn.
-	engine := bot.NewEngine(dialog.New(cat).WithRetention(cfg.LogRetention), st,
+	engine := bot.NewEngine(dialog.NewLangs(cats, content.DefaultLang).WithRetention(cfg.LogRetention), st,
 		bot.WithTTL(cfg.TTL), bot.WithClaims(dispatcher))
 
 	mux := http.NewServeMux()
