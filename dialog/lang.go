@@ -48,7 +48,8 @@ func (d *Dialog) For(lang string) *Dialog {
 }
 
 // speaker is the sub-dialog for st: her stored language, or for a new
-// conversation the one her locale names.
+// conversation the one her locale names; else d itself (NewLangs returns
+// the default language's).
 func (d *Dialog) speaker(st State, in Input) *Dialog {
 	if len(d.langs) < 2 {
 		return d
@@ -61,7 +62,7 @@ func (d *Dialog) speaker(st State, in Input) *Dialog {
 			return sub
 		}
 	}
-	return d.langs[d.def]
+	return d
 }
 
 // LocaleLang is the language a platform's locale names: "es", "es-MX",
