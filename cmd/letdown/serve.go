@@ -93,9 +93,12 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	if err != nil {
 		return fmt.Errorf("content: %w", err)
 	}
-	// The command menu is English for now: setMyCommands per language_code
-	// is not done yet.
-	cat := cats[content.DefaultLang]
+	// Every language's command menu, English first: Telegram shows each
+	// person the one of her language_code, and English to the rest.
+	var menus []*content.Catalog
+	for _, lang := range content.Languages(content.Embedded()) {
+		menus = append(menus, cats[lang])
+	}
 	var st store
 	if cfg.RedisURL == "" {
 		log.Warn("no REDIS_URL: conversations are kept in memory and lost on restart")
@@ -156,7 +159,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		}); err != nil {
 			return err
 		}
-		if err := telegram.SetCommands(ctx, client, cat); err != nil {
+		if err := telegram.SetCommands(ctx, client, menus...); err != nil {
 			return err
 		}
 		opts := []telegram.Option{telegram.WithLogger(log), telegram.WithUsername(username),
