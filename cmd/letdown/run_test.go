@@ -5,8 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/letdownbot/letdown/content"
 )
@@ -63,6 +65,23 @@ func TestChatLanguage(t *testing.T) {
 	}
 	if _, _, err := runWith(t, "", "chat", "--lang", "fr"); err == nil {
 		t.Error("run(chat --lang fr) = nil error, want no catalog for fr")
+	}
+}
+
+// TestChatKeepsHerLanguageOnRedis: a mother who began in Spanish is
+// answered in Spanish after a restart, with no --lang or LANG to say so.
+func TestChatKeepsHerLanguageOnRedis(t *testing.T) {
+	redis := startRedis(t, false)
+	user := "lang-" + strconv.FormatInt(time.Now().UnixNano(), 36) // her own conversation even on a reused server
+	if _, _, err := runWith(t, "/start\n6\n", "chat", "--jsonl", "--redis", redis.url(), "--user", user, "--lang", "es"); err != nil {
+		t.Fatalf("first run = %v", err)
+	}
+	out, _, err := runWith(t, "con extractor\n", "chat", "--jsonl", "--redis", redis.url(), "--user", user)
+	if err != nil {
+		t.Fatalf("second run = %v", err)
+	}
+	if want := "¿te sacas de los dos pechos a la vez?"; !strings.Contains(out, want) {
+		t.Errorf("after a restart, \"con extractor\" got %s, want %q", out, want)
 	}
 }
 
