@@ -114,7 +114,7 @@ func LoadAll(fsys fs.FS) (map[string]*Catalog, error) {
 		}
 	}
 	if len(problems) == 0 {
-		problems = CheckParity(cats)
+		problems = append(CheckParity(cats), CheckTranslated(cats)...)
 	}
 	if len(problems) > 0 {
 		return nil, problems

@@ -52,3 +52,28 @@ func TestCheckParityFindsMissingIDs(t *testing.T) {
 		t.Errorf("CheckParity = \n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func TestCheckTranslatedFindsEnglishLeftInSpanish(t *testing.T) {
+	cats, err := All()
+	if err != nil {
+		t.Fatalf("All() = %v", err)
+	}
+	if got := CheckTranslated(cats); len(got) != 0 {
+		t.Errorf("CheckTranslated(All()) = %v, want none", got)
+	}
+	es := *cats["es"]
+	es.Messages = map[string]string{"btn_next": cats["en"].Messages["btn_next"], "btn_lang_en": "English"}
+	es.Steps = append([]Step(nil), es.Steps...)
+	es.Steps[0].Why = cats["en"].Steps[0].Why
+	var got []string
+	for _, p := range CheckTranslated(map[string]*Catalog{"en": cats["en"], "es": &es}) {
+		got = append(got, p.File+": "+p.ID+": "+p.Msg)
+	}
+	want := []string{
+		"es/messages.yaml: btn_next: text is the same as in en/messages.yaml: translate it",
+		"es/steps.yaml: " + es.Steps[0].ID + ": why is the same as in en/steps.yaml: translate it",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("CheckTranslated = \n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -61,6 +61,7 @@ func Validate(fsys fs.FS) []Problem {
 	}
 	if len(cats) == len(langs) {
 		problems = append(problems, CheckParity(cats)...)
+		problems = append(problems, CheckTranslated(cats)...)
 	}
 	return problems
 }
