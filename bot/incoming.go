@@ -49,7 +49,7 @@ type Incoming struct {
 }
 
 func (in Incoming) input() dialog.Input {
-	return dialog.Input{Text: in.Text, Button: in.Button, Command: in.Command, Args: in.Args, NonText: in.NonText, Reminder: in.Reminder, TZ: in.TZ}
+	return dialog.Input{Text: in.Text, Button: in.Button, Command: in.Command, Args: in.Args, NonText: in.NonText, Reminder: in.Reminder, TZ: in.TZ, Locale: in.Locale}
 }
 
 // Reply is one message to send, with its buttons.

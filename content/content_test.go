@@ -24,7 +24,7 @@ func TestEmbeddedValidates(t *testing.T) {
 	if got := Validate(Embedded()); len(got) != 0 {
 		t.Errorf("Validate(Embedded()) = %v, want no problems", got)
 	}
-	if got, want := Languages(Embedded()), []string{"en"}; !slices.Equal(got, want) {
+	if got, want := Languages(Embedded()), []string{"en", "es"}; !slices.Equal(got, want) {
 		t.Errorf("Languages(Embedded()) = %v, want %v", got, want)
 	}
 }
@@ -288,7 +288,7 @@ func TestCommands(t *testing.T) {
 	for _, c := range cat.Commands {
 		names = append(names, c.Name)
 	}
-	want := []string{"start", "help", "restart", "why", "stop", "forget", "remind", "log", "today", "plan", "session", "timezone"} // /lang comes with the Spanish catalog
+	want := []string{"start", "help", "restart", "why", "stop", "forget", "remind", "log", "today", "plan", "session", "timezone", "lang"}
 	if !slices.Equal(names, want) {
 		t.Errorf("Default() commands = %v, want %v", names, want)
 	}

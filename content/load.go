@@ -15,7 +15,7 @@ import (
 // embedded holds the catalogs shipped inside the binary. Each language is a
 // folder here; add a folder to the directive when a new one is translated.
 //
-//go:embed en
+//go:embed en es
 var embedded embed.FS
 
 // The files that make up one language's catalog.
@@ -83,6 +83,44 @@ func Embedded() fs.FS { return embedded }
 
 // Default loads the built-in English catalog.
 func Default() (*Catalog, error) { return Load(Embedded(), "en") }
+
+// DefaultLang is the language of Default, and of a conversation whose
+// language is not known.
+const DefaultLang = "en"
+
+// All loads every built-in language, by folder name, and checks that they
+// hold the same ids.
+func All() (map[string]*Catalog, error) { return LoadAll(Embedded()) }
+
+// LoadAll loads every language folder of fsys (see Languages) and checks
+// their parity; the error is a Problems listing every problem found.
+func LoadAll(fsys fs.FS) (map[string]*Catalog, error) {
+	langs := Languages(fsys)
+	if len(langs) == 0 {
+		return nil, errors.New("content: no catalog found")
+	}
+	cats := make(map[string]*Catalog, len(langs))
+	var problems Problems
+	for _, lang := range langs {
+		cat, err := Load(fsys, lang)
+		var ps Problems
+		switch {
+		case errors.As(err, &ps):
+			problems = append(problems, ps...)
+		case err != nil:
+			return nil, err
+		default:
+			cats[lang] = cat
+		}
+	}
+	if len(problems) == 0 {
+		problems = append(CheckParity(cats), CheckTranslated(cats)...)
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	return cats, nil
+}
 
 // Load reads and validates the catalog in folder lang of fsys. When the
 // catalog has problems, the error is a Problems listing every one of them.

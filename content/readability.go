@@ -30,16 +30,35 @@ type Reading struct {
 func (r Reading) Over() float64 { return r.Grade - r.Max }
 
 // Readings grades every text a reader is sent from the guidance, the triage
-// and the red flags, worst first (furthest over, or nearest, its limit).
+// and the red flags, worst first (furthest over, or nearest, its limit), with
+// the measure of the catalog's language (see GradeIn).
 func Readings(c *Catalog) []Reading {
-	return readings(c.Steps, c.Questions, c.RedFlags)
+	return readings(c.Lang, c.Steps, c.Questions, c.RedFlags)
 }
 
-func readings(steps []Step, qs []Question, flags []RedFlag) []Reading {
+// GradeIn is the school grade of s measured for language lang: Spanish
+// with Fernández Huerta read as a grade (SpanishGrade), every other
+// language with Flesch–Kincaid (Grade).
+func GradeIn(lang, s string) float64 {
+	if lang == "es" {
+		return SpanishGrade(s)
+	}
+	return Grade(s)
+}
+
+// MeasureName names the measure GradeIn uses for lang.
+func MeasureName(lang string) string {
+	if lang == "es" {
+		return "Fernández Huerta"
+	}
+	return "Flesch–Kincaid"
+}
+
+func readings(lang string, steps []Step, qs []Question, flags []RedFlag) []Reading {
 	var rs []Reading
 	add := func(file, id, field, text string, limit float64) {
 		if strings.TrimSpace(text) != "" {
-			rs = append(rs, Reading{File: file, ID: id, Field: field, Grade: Grade(text), Max: limit})
+			rs = append(rs, Reading{File: file, ID: id, Field: field, Grade: GradeIn(lang, text), Max: limit})
 		}
 	}
 	for _, s := range steps {

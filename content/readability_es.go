@@ -1,7 +1,6 @@
 package content
 
 import (
-	"slices"
 	"strings"
 )
 
@@ -128,34 +127,7 @@ func SpanishGradeOf(l float64) float64 {
 // triage and the red flags of a Spanish catalog, as Readings does for
 // English but with SpanishGrade, worst first.
 func SpanishReadings(c *Catalog) []Reading {
-	var rs []Reading
-	add := func(file, id, field, text string, limit float64) {
-		if strings.TrimSpace(text) != "" {
-			rs = append(rs, Reading{File: file, ID: id, Field: field, Grade: SpanishGrade(text), Max: limit})
-		}
-	}
-	for _, s := range c.Steps {
-		add(fileSteps, s.ID, "text", s.Text, MaxGradeText)
-		add(fileSteps, s.ID, "more", s.More, MaxGradeMore)
-		add(fileSteps, s.ID, "why", s.Why, MaxGradeWhy)
-	}
-	for _, q := range c.Questions {
-		add(fileTriage, q.ID, "text", q.Text, MaxGradeText)
-		add(fileTriage, q.ID, "more", q.More, MaxGradeMore)
-	}
-	for _, f := range c.RedFlags {
-		add(fileRedFlags, f.ID, "reply", f.Reply, MaxGradeText)
-	}
-	slices.SortStableFunc(rs, func(a, b Reading) int {
-		switch {
-		case a.Over() > b.Over():
-			return -1
-		case a.Over() < b.Over():
-			return 1
-		}
-		return 0
-	})
-	return rs
+	return readings("es", c.Steps, c.Questions, c.RedFlags)
 }
 
 // countTextES counts the sentences, words and Spanish syllables of s, with

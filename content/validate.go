@@ -48,6 +48,7 @@ func Validate(fsys fs.FS) []Problem {
 		return []Problem{{File: ".", Msg: "no catalog found (expected a folder such as en/ holding " + strings.Join(catalogFiles, ", ") + ")"}}
 	}
 	var problems []Problem
+	cats := make(map[string]*Catalog, len(langs))
 	for _, lang := range langs {
 		p, parseProblems := parse(fsys, lang)
 		if len(parseProblems) > 0 {
@@ -56,6 +57,11 @@ func Validate(fsys fs.FS) []Problem {
 			continue
 		}
 		problems = append(problems, check(p)...)
+		cats[lang] = p.catalog()
+	}
+	if len(cats) == len(langs) {
+		problems = append(problems, CheckParity(cats)...)
+		problems = append(problems, CheckTranslated(cats)...)
 	}
 	return problems
 }
@@ -94,7 +100,7 @@ func check(p *parsed) []Problem {
 	c.checkSteps(p.steps, sources)
 	c.checkRedFlags(p.redFlags.RedFlags, sources)
 	c.checkLexicon(p.lexicon.Lexicon)
-	c.checkReadability(readings(p.steps.Steps, p.triage.Questions, p.redFlags.RedFlags))
+	c.checkReadability(readings(p.lang, p.steps.Steps, p.triage.Questions, p.redFlags.RedFlags))
 	// Report in the order of the files, whatever order the rules ran in.
 	slices.SortStableFunc(c.problems, func(a, b Problem) int {
 		return slices.Index(catalogFiles, path.Base(a.File)) - slices.Index(catalogFiles, path.Base(b.File))
@@ -348,7 +354,7 @@ func (c *checker) checkSourceList(intro string, sources map[string]Source) {
 func (c *checker) checkReadability(rs []Reading) {
 	for _, r := range rs {
 		if r.Over() > 0 {
-			c.add(r.File, r.ID, "%s reads at Flesch–Kincaid grade %.1f, over the limit of %.0f: use shorter sentences and plainer words", r.Field, r.Grade, r.Max)
+			c.add(r.File, r.ID, "%s reads at %s grade %.1f, over the limit of %.0f: use shorter sentences and plainer words", r.Field, MeasureName(c.lang), r.Grade, r.Max)
 		}
 	}
 }

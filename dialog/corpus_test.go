@@ -137,8 +137,9 @@ var goals = map[string]float64{
 // holds it to the goals. With -update it rewrites the table the README
 // quotes.
 func TestCorpus(t *testing.T) {
-	d := newDialog(t)
-	for _, lang := range []string{"en"} {
+	langs := newLangs(t)
+	for _, lang := range []string{"en", "es"} {
+		d := langs.For(lang)
 		file := filepath.Join("testdata", "corpus", lang+".tsv")
 		lines := readCorpus(t, file)
 		rows := map[string]*score{}

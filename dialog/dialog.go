@@ -22,6 +22,11 @@ type Dialog struct {
 	u         *understanding
 	order     map[string]int    // each step's place along the walk: ties in the ranking go to the earlier
 	byKey     map[string]string // step id by content.StepKey, to read stored plans and lists
+	// langs are the dialogs of every language, this one among them, when
+	// made by NewLangs; def is the language of a conversation whose own is
+	// not known.
+	langs map[string]*Dialog
+	def   string
 }
 
 // New returns a Dialog speaking the catalog, which must have passed
@@ -56,6 +61,9 @@ func New(cat *content.Catalog) *Dialog {
 
 // WithRetention returns the dialog keeping logged sessions for r.
 func (d *Dialog) WithRetention(r time.Duration) *Dialog {
+	if d.langs != nil {
+		return d.withRetention(r)
+	}
 	c := *d
 	c.retention = r
 	return &c
@@ -68,9 +76,14 @@ func (d *Dialog) Catalog() *content.Catalog { return d.cat }
 // state, the replies to send (at least one) and what else the turn did.
 // It is pure: no I/O, no clock but now, no randomness.
 func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcome) {
+	d = d.speaker(st, in)
 	t := &turn{d: d, in: in, now: now}
 	var moved bool
 	t.st, moved = d.migrate(st.clone())
+	if len(d.langs) > 1 {
+		// Her language, once chosen, is kept in her state.
+		t.st.Data.Lang = d.cat.Lang
+	}
 	t.fromName, t.fromStep = t.st.Name, t.st.Data.Step
 	// A step shown as an answer is "this" for her next message only.
 	t.asked, t.st.Data.Asked = t.st.Data.Asked, ""
@@ -81,6 +94,10 @@ func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcom
 	}
 	if moved {
 		t.say(d.msg("updated"))
+	}
+	if lang, ok := switchTo(in); ok {
+		t.switchLang(lang)
+		return t.st, t.replies, t.out
 	}
 	switch {
 	case in.Command != "":
@@ -102,6 +119,7 @@ func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcom
 // Prompt returns what state st is asking of her right now, without taking
 // a turn: for showing a returning person where she was.
 func (d *Dialog) Prompt(st State) []Reply {
+	d = d.speaker(st, Input{})
 	t := &turn{d: d}
 	t.st, _ = d.migrate(st)
 	t.prompt()
@@ -113,6 +131,7 @@ func Initial() State { return State{Version: SchemaVersion, Name: stateNew} }
 
 // Valid reports whether st is a state this build can continue from as it is.
 func (d *Dialog) Valid(st State) bool {
+	d = d.speaker(st, Input{})
 	if st.Version != SchemaVersion || !knownState(st.Name) {
 		return false
 	}
@@ -248,6 +267,8 @@ func (t *turn) command(cmd string) {
 		t.reply(t.today(), t.currentButtons())
 	case "plan":
 		t.reply(t.planText(), t.currentButtons())
+	case "lang":
+		t.offerLang()
 	case "forget":
 		if t.st.Name != stateForget {
 			t.st.Data.Back = t.st.Name

@@ -92,8 +92,8 @@ func (t *turn) today() string {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, t.d.msg("today_head")+"\n", sessions(count), target)
-	fmt.Fprintf(&b, "• %d minutes", minutes)
+	fmt.Fprintf(&b, t.d.msg("today_head")+"\n", t.d.sessions(count), target)
+	fmt.Fprintf(&b, t.d.msg("today_minutes"), minutes)
 	if ml > 0 {
 		fmt.Fprintf(&b, ", %d ml", ml)
 	}
@@ -117,7 +117,7 @@ func (t *turn) today() string {
 			weekMl += s.millilitres()
 		}
 	}
-	fmt.Fprintf(&b, "\n"+t.d.msg("today_week"), sessions(week), float64(week)/7)
+	fmt.Fprintf(&b, "\n"+t.d.msg("today_week"), t.d.sessions(week), float64(week)/7)
 	if weekMl > 0 {
 		fmt.Fprintf(&b, ", %d ml", weekMl)
 	}
@@ -150,12 +150,13 @@ func overnight(log []Session, midnight time.Time, loc *time.Location) bool {
 	return false
 }
 
-// sessions counts sessions in words: "1 session", "3 sessions".
-func sessions(n int) string {
+// sessions counts sessions in words: "1 session", "3 sessions", in the
+// catalog's language.
+func (d *Dialog) sessions(n int) string {
 	if n == 1 {
-		return "1 session"
+		return d.msg("today_one_session")
 	}
-	return fmt.Sprintf("%d sessions", n)
+	return fmt.Sprintf(d.msg("today_sessions"), n)
 }
 
 func hoursMinutes(d time.Duration) string {

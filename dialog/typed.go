@@ -181,7 +181,7 @@ func (u *understanding) bareCommand(raw string) string {
 // words of letters only, one space apart ("What can you do?" → "what can
 // you do", "I'm" → "im").
 func bareForm(s string) string {
-	s = strings.ReplaceAll(strings.ReplaceAll(strings.ToLower(s), "'", ""), "’", "")
+	s = strings.ReplaceAll(strings.ReplaceAll(understand.FoldAccents(s), "'", ""), "’", "")
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) }), " ")
 }
 

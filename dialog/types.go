@@ -36,6 +36,9 @@ type Input struct {
 	// TZ is her IANA time zone when the platform knows it (Slack's
 	// users.info); the reminder set-up then does not ask.
 	TZ string
+	// Locale is the platform's language code for her ("es", "es-MX",
+	// "en_US.UTF-8"): a new conversation starts in its language.
+	Locale string
 	// Reminder is set when the scheduler delivers a reminder that was due
 	// at this instant: the dialog answers with a ping (or nothing, if the
 	// plan changed since).

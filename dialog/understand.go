@@ -101,7 +101,7 @@ func newUnderstanding(cat *content.Catalog) *understanding {
 	for w := range lex.Contractions {
 		known = append(known, w)
 	}
-	an := understand.New(lex, vocab, known)
+	an := understand.NewFor(cat.Lang, lex, vocab, known)
 	an.Prime(vocab)
 	an.Prime(known)
 
@@ -134,7 +134,7 @@ func newUnderstanding(cat *content.Catalog) *understanding {
 			p := an.Phrase(s)
 			ps = append(ps, p)
 			switch strings.Join(p, " ") {
-			case "yes":
+			case "yes", "si": // "si" is Spanish's yes, accent folded
 				ps = append(ps, yes...)
 			case "no":
 				ps = append(ps, no...)

@@ -25,6 +25,9 @@ type Chat struct {
 	// last holds the buttons of the most recent reply, so a number or a
 	// label typed next presses one of them.
 	last []bot.Reply
+	// locale is sent with every input, as a platform sends her language
+	// code: a new conversation starts in its language.
+	locale string
 }
 
 // New returns a chat for conv on engine.
@@ -32,10 +35,17 @@ func New(engine *bot.Engine, conv bot.Conv) *Chat {
 	return &Chat{engine: engine, conv: conv}
 }
 
+// WithLocale returns the chat sending locale ("es", "en_US.UTF-8") with
+// every input, so a new conversation starts in its language.
+func (c *Chat) WithLocale(locale string) *Chat {
+	c.locale = locale
+	return c
+}
+
 // incoming turns a typed line into what she meant: a command, a press of
 // one of the last buttons (by number or label), or text.
 func (c *Chat) incoming(line string) bot.Incoming {
-	in := bot.Incoming{Conv: c.conv}
+	in := bot.Incoming{Conv: c.conv, Locale: c.locale}
 	trimmed := strings.TrimSpace(line)
 	if cmd, ok := strings.CutPrefix(trimmed, "/"); ok && cmd != "" {
 		name, args, _ := strings.Cut(cmd, " ")

@@ -56,7 +56,7 @@ func runJSONL(t *testing.T, chat *console.Chat, input string) []jsonlLine {
 }
 
 func TestJSONLOneLinePerInput(t *testing.T) {
-	chat, _ := newChat(t)
+	chat, _ := newChat(t, "")
 	input := "/start\n\n2\nnone of these\n  \n" + strings.Repeat("x", 10<<10) + "\n\xff\xfe\n🍼\nPUMP"
 	lines := runJSONL(t, chat, input)
 	if want := strings.Count(input, "\n") + 1; len(lines) != want {
@@ -70,7 +70,7 @@ func TestJSONLOneLinePerInput(t *testing.T) {
 }
 
 func TestJSONLPressesByNumberAndLabel(t *testing.T) {
-	chat, _ := newChat(t)
+	chat, _ := newChat(t, "")
 	lines := runJSONL(t, chat, "/start\nNONE OF THESE\n1\n")
 	screen := lines[0].Replies[len(lines[0].Replies)-1]
 	if n := len(screen.Buttons); n < 2 {
@@ -88,7 +88,7 @@ func TestJSONLPressesByNumberAndLabel(t *testing.T) {
 }
 
 func TestJSONLNumbersOutOfRangeAreText(t *testing.T) {
-	chat, engine := newChat(t)
+	chat, engine := newChat(t, "")
 	runJSONL(t, chat, "/start\n99\n")
 	if got := engine.Stats().Fallbacks; got != 1 {
 		t.Errorf("Fallbacks = %d after '99' with 6 buttons, want 1", got)

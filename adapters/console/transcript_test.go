@@ -24,16 +24,18 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the transcripts under testdata")
 
-func newChat(t *testing.T) (*console.Chat, *bot.Engine) {
+// newChat is a chat on every built-in language, as letdown chat runs,
+// sending locale with each input.
+func newChat(t *testing.T, locale string) (*console.Chat, *bot.Engine) {
 	t.Helper()
-	cat, err := content.Default()
+	cats, err := content.All()
 	if err != nil {
-		t.Fatalf("content.Default() = %v", err)
+		t.Fatalf("content.All() = %v", err)
 	}
 	// A fixed clock: transcripts show reminder times.
 	at := time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
-	engine := bot.NewEngine(dialog.New(cat), memstore.New(), bot.WithClock(func() time.Time { return at }))
-	return console.New(engine, "console:test"), engine
+	engine := bot.NewEngine(dialog.NewLangs(cats, content.DefaultLang), memstore.New(), bot.WithClock(func() time.Time { return at }))
+	return console.New(engine, "console:test").WithLocale(locale), engine
 }
 
 // echoReader hands the chat one line per Read, and writes each line to the
@@ -88,8 +90,11 @@ func TestTranscripts(t *testing.T) {
 				t.Fatal(err)
 			}
 			var input, want *txtar.File
+			locale := "" // a "locale" section is the platform's language code, as --lang
 			for i := range ar.Files {
 				switch ar.Files[i].Name {
+				case "locale":
+					locale = strings.TrimSpace(string(ar.Files[i].Data))
 				case "input":
 					input = &ar.Files[i]
 				case "transcript":
@@ -106,7 +111,7 @@ func TestTranscripts(t *testing.T) {
 				}
 			}
 			var got bytes.Buffer
-			chat, _ := newChat(t)
+			chat, _ := newChat(t, locale)
 			if err := chat.RunInteractive(context.Background(), &echoReader{lines: lines, out: &got}, &got); err != nil {
 				t.Fatalf("RunInteractive = %v", err)
 			}

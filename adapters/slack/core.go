@@ -42,6 +42,10 @@ const maxErasures = 4
 // join the erase still running rather than starting another.
 const eraseTimeout = 10 * time.Minute
 
+// localeTimeout bounds the users.info call for her locale inside a turn,
+// well inside Slack's three seconds for the acknowledgement.
+const localeTimeout = time.Second
+
 // core is what HTTP mode and Socket Mode share: one event in, one turn
 // committed, then the best-effort chores around it.
 type core struct {
@@ -101,6 +105,19 @@ func (c *core) handle(ctx context.Context, ev Event) error {
 		if snap.State == nil {
 			in.Command = "start"
 		}
+	}
+	if user, ok := userOf(in.Conv); ok {
+		// Her Slack language starts a new conversation in it; the dialog
+		// reads it only then. Cached with her time zone, so this is one
+		// users.info call per person per zone TTL, and never holds the
+		// turn up for long.
+		lctx, cancel := context.WithTimeout(ctx, localeTimeout)
+		if locale, err := c.zones.Locale(lctx, user); err == nil {
+			in.Locale = locale
+		} else {
+			c.o.log.Info("slack: locale not known, English", "conv", in.Conv, "err", err)
+		}
+		cancel()
 	}
 	if in.Command == "remind" || in.Button == "1:remind" {
 		// Slack knows her time zone: the set-up need not ask.

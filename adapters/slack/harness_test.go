@@ -132,14 +132,15 @@ type harness struct {
 
 func newHarness(t testing.TB, opts ...Option) *harness {
 	t.Helper()
-	cat, err := content.Default()
+	cats, err := content.All()
 	if err != nil {
-		t.Fatalf("content.Default() error: %v", err)
+		t.Fatalf("content.All() error: %v", err)
 	}
+	cat := cats[content.DefaultLang]
 	h := &harness{t: t, api: slacktest.New(t), cat: cat, store: &flakyStore{Store: memstore.New()}, logs: &syncBuffer{}}
 	h.log = slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.client = h.api.Client()
-	h.engine = bot.NewEngine(dialog.New(cat), h.store)
+	h.engine = bot.NewEngine(dialog.NewLangs(cats, content.DefaultLang), h.store)
 	h.sender = NewSender(h.client, WithLogger(h.log))
 	opts = append([]Option{WithLogger(h.log), WithBotUserID(slacktest.BotUserID), WithNotify(func(c bot.Conv) {
 		h.mu.Lock()

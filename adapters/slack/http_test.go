@@ -559,6 +559,24 @@ func TestRemindTakesHerTimeZoneFromSlack(t *testing.T) {
 	}
 }
 
+// TestSpanishFromHerSlackLocale: a person whose Slack is in Spanish is
+// answered in Spanish from her first message; her locale comes with her
+// time zone, so /letdown remind asks users.info no more.
+func TestSpanishFromHerSlackLocale(t *testing.T) {
+	h := newHarness(t)
+	const user = "U0ES"
+	h.api.SetLocale(user, "es-ES")
+	h.say(user, "hola")
+	if m := last(h.api.Messages(slacktest.DM(user))); !hasButton(m, "Ninguna de estas") {
+		t.Fatalf("a person with locale es-ES got %q, want the Spanish safety check", m.Body())
+	}
+	h.post(CommandsPath, commandBody(user, slacktest.DM(user), "remind", h.next()))
+	h.drain(ConvKey(slacktest.Team, user))
+	if calls := h.api.Calls("users.info"); len(calls) != 1 {
+		t.Errorf("users.info called %d times, want 1", len(calls))
+	}
+}
+
 func hasButton(m slacktest.Message, label string) bool {
 	_, ok := m.Button(label)
 	return ok

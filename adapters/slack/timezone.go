@@ -25,6 +25,7 @@ type TimeZones struct {
 
 type zone struct {
 	name    string
+	locale  string // her Slack language, such as "es-ES" (users.info with include_locale)
 	expires time.Time
 }
 
@@ -41,16 +42,29 @@ func newTimeZones(api *slack.Client, o options) *TimeZones {
 // TimeZone returns userID's time zone, from the cache or users.info. A
 // user who set none gets "" and no error. A failed lookup is not cached.
 func (z *TimeZones) TimeZone(ctx context.Context, userID string) (string, error) {
+	c, err := z.lookup(ctx, userID)
+	return c.name, err
+}
+
+// Locale returns userID's Slack locale ("es-ES", "en-US"), from the same
+// cache and users.info call as TimeZone. A user without one gets "".
+func (z *TimeZones) Locale(ctx context.Context, userID string) (string, error) {
+	c, err := z.lookup(ctx, userID)
+	return c.locale, err
+}
+
+func (z *TimeZones) lookup(ctx context.Context, userID string) (zone, error) {
 	now := z.now()
 	z.mu.Lock()
 	if c, ok := z.zones[userID]; ok && now.Before(c.expires) {
 		z.mu.Unlock()
-		return c.name, nil
+		return c, nil
 	}
 	z.mu.Unlock()
+	// GetUserInfoContext asks with include_locale=true.
 	u, err := z.api.GetUserInfoContext(ctx, userID)
 	if err != nil {
-		return "", wrapErr("users.info", err)
+		return zone{}, wrapErr("users.info", err)
 	}
 	z.mu.Lock()
 	defer z.mu.Unlock()
@@ -64,6 +78,7 @@ func (z *TimeZones) TimeZone(ctx context.Context, userID string) (string, error)
 			clear(z.zones)
 		}
 	}
-	z.zones[userID] = zone{name: u.TZ, expires: now.Add(z.ttl)}
-	return u.TZ, nil
+	c := zone{name: u.TZ, locale: u.Locale, expires: now.Add(z.ttl)}
+	z.zones[userID] = c
+	return c, nil
 }

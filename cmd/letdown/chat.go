@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/letdownbot/letdown/adapters/console"
 	"github.com/letdownbot/letdown/adapters/memstore"
@@ -19,16 +20,24 @@ func runChat(ctx context.Context, args []string, getenv func(string) string, std
 	jsonl := fs.Bool("jsonl", false, "read one input per line and write one JSON object per line (for scripts)")
 	redisURL := fs.String("redis", "", "keep the conversation in Redis at `URL` (redis://host:port/db), so it resumes after a restart")
 	user := fs.String("user", "local", "whose conversation this is: each `NAME` has its own")
+	lang := fs.String("lang", "", "the `LANGUAGE` of a new conversation: en or es (default: from LANG, es_* is Spanish, else English)")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: letdown chat [--jsonl] [--redis URL] [--user NAME]\n\nTalk to Letdown in this terminal. Type a button's number or name to tap it.\n\n")
+		fmt.Fprint(fs.Output(), "Usage: letdown chat [--jsonl] [--redis URL] [--user NAME] [--lang en|es]\n\nTalk to Letdown in this terminal. Type a button's number or name to tap it.\n\n")
 		fs.PrintDefaults()
 	}
 	if done, err := parse(fs, args, stdout, stderr); done {
 		return err
 	}
-	cat, err := content.Default()
+	cats, err := content.All()
 	if err != nil {
 		return fmt.Errorf("content: %w", err)
+	}
+	locale := *lang
+	if locale == "" {
+		locale = getenv("LANG")
+	}
+	if l := dialog.LocaleLang(locale); locale != "" && *lang != "" && cats[l] == nil {
+		return fmt.Errorf("chat: no catalog for --lang %q (have %s)", *lang, strings.Join(content.Languages(content.Embedded()), ", "))
 	}
 	var store bot.Store = memstore.New()
 	if *redisURL != "" {
@@ -39,8 +48,8 @@ func runChat(ctx context.Context, args []string, getenv func(string) string, std
 		defer rs.Close()
 		store = rs
 	}
-	engine := bot.NewEngine(dialog.New(cat), store)
-	chat := console.New(engine, bot.Conv("console:"+*user))
+	engine := bot.NewEngine(dialog.NewLangs(cats, content.DefaultLang), store)
+	chat := console.New(engine, bot.Conv("console:"+*user)).WithLocale(locale)
 	if *jsonl {
 		return chat.RunJSONL(ctx, stdin, stdout)
 	}

@@ -56,9 +56,10 @@ func contentCheck(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(fset.Output(), `Usage: letdown content check [DIR]
 
 Validate the built-in content, or DIR (one folder per language, e.g. DIR/en/steps.yaml),
-prove every asks: and says: example is understood as meant, and list the %d texts
-that read hardest against their limits (Flesch–Kincaid grade: text and questions
-%.0f, more %.0f, why %.0f).
+prove every asks: and says: example is understood as meant, check that every
+language has the ids the others have, and list the %d texts that read hardest
+against their limits (grade: text and questions %.0f, more %.0f, why %.0f;
+Flesch–Kincaid for English, Fernández Huerta read as a grade for Spanish).
 `, worstReadings, content.MaxGradeText, content.MaxGradeMore, content.MaxGradeWhy)
 	}
 	if done, err := parse(fset, args, stdout, stderr); done {
@@ -88,7 +89,7 @@ that read hardest against their limits (Flesch–Kincaid grade: text and questio
 		}
 		fmt.Fprintf(stdout, "%s: ok — %d guidance steps, %d red-flag rules, %d sources, %d triage questions, %d commands\n",
 			lang, len(cat.Steps), len(cat.RedFlags), len(cat.Sources), len(cat.Questions), len(cat.Commands))
-		fmt.Fprintf(stdout, "%s: hardest to read (Flesch–Kincaid grade / limit):\n", lang)
+		fmt.Fprintf(stdout, "%s: hardest to read (%s grade / limit):\n", lang, content.MeasureName(lang))
 		rs := content.Readings(cat)
 		for _, r := range rs[:min(worstReadings, len(rs))] {
 			fmt.Fprintf(stdout, "  %5.1f / %.0f  %s/%s: %s: %s\n", r.Grade, r.Max, lang, r.File, r.ID, r.Field)

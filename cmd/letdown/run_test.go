@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/letdownbot/letdown/content"
 )
@@ -30,6 +32,57 @@ func TestChatJSONL(t *testing.T) {
 	}
 	if !strings.Contains(out, `"data":"1:a:method:pump"`) {
 		t.Errorf("pressing 6 (None of these) did not reach the method question:\n%s", out)
+	}
+}
+
+func TestChatLanguage(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		env  string
+		args []string
+		want string
+	}{
+		{"--lang es", "", []string{"--lang", "es"}, "¿Cómo te sacas la leche?"},
+		{"LANG es_MX", "es_MX.UTF-8", nil, "¿Cómo te sacas la leche?"},
+		{"--lang wins over LANG", "es_ES.UTF-8", []string{"--lang", "en"}, "How do you express your milk?"},
+		{"neither", "", nil, "How do you express your milk?"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut strings.Builder
+			getenv := func(k string) string {
+				if k == "LANG" {
+					return tt.env
+				}
+				return ""
+			}
+			args := append([]string{"chat", "--jsonl"}, tt.args...)
+			if err := run(context.Background(), args, getenv, strings.NewReader("/start\n6\n"), &out, &errOut); err != nil {
+				t.Fatalf("run(%v) = %v", args, err)
+			}
+			if !strings.Contains(out.String(), tt.want) {
+				t.Errorf("run(%v) with LANG=%q wrote %s, want %q", args, tt.env, out.String(), tt.want)
+			}
+		})
+	}
+	if _, _, err := runWith(t, "", "chat", "--lang", "fr"); err == nil {
+		t.Error("run(chat --lang fr) = nil error, want no catalog for fr")
+	}
+}
+
+// TestChatKeepsHerLanguageOnRedis: a mother who began in Spanish is
+// answered in Spanish after a restart, with no --lang or LANG to say so.
+func TestChatKeepsHerLanguageOnRedis(t *testing.T) {
+	redis := startRedis(t, false)
+	user := "lang-" + strconv.FormatInt(time.Now().UnixNano(), 36) // her own conversation even on a reused server
+	if _, _, err := runWith(t, "/start\n6\n", "chat", "--jsonl", "--redis", redis.url(), "--user", user, "--lang", "es"); err != nil {
+		t.Fatalf("first run = %v", err)
+	}
+	out, _, err := runWith(t, "con extractor\n", "chat", "--jsonl", "--redis", redis.url(), "--user", user)
+	if err != nil {
+		t.Fatalf("second run = %v", err)
+	}
+	if want := "¿te sacas de los dos pechos a la vez?"; !strings.Contains(out, want) {
+		t.Errorf("after a restart, \"con extractor\" got %s, want %q", out, want)
 	}
 }
 

@@ -91,9 +91,15 @@ func newLogger(w io.Writer) *slog.Logger {
 // (or "" when nothing listens).
 func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- string) error {
 	cfg = cfg.withDefaults()
-	cat, err := content.Default()
+	cats, err := content.All()
 	if err != nil {
 		return fmt.Errorf("content: %w", err)
+	}
+	// Every language's command menu, English first: Telegram shows each
+	// person the one of her language_code, and English to the rest.
+	var menus []*content.Catalog
+	for _, lang := range content.Languages(content.Embedded()) {
+		menus = append(menus, cats[lang])
 	}
 	var st store
 	if cfg.RedisURL == "" {
@@ -126,7 +132,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		bot.WithDispatchLogger(log))
 	// A turn's commit takes the send lease for the dispatcher, which then
 	// sends its replies without a Claim: two round trips a turn.
-	engine := bot.NewEngine(dialog.New(cat).WithRetention(cfg.LogRetention), st,
+	engine := bot.NewEngine(dialog.NewLangs(cats, content.DefaultLang).WithRetention(cfg.LogRetention), st,
 		bot.WithTTL(cfg.TTL), bot.WithClaims(dispatcher))
 
 	mux := http.NewServeMux()
@@ -155,7 +161,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		}); err != nil {
 			return err
 		}
-		if err := telegram.SetCommands(ctx, client, cat); err != nil {
+		if err := telegram.SetCommands(ctx, client, menus...); err != nil {
 			return err
 		}
 		opts := []telegram.Option{telegram.WithLogger(log), telegram.WithUsername(username),

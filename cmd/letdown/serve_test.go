@@ -149,6 +149,13 @@ func TestServeWebhook(t *testing.T) {
 	if len(api.Calls("setMyCommands")) == 0 {
 		t.Error("serve did not set the command menu")
 	}
+	spanishMenu := false
+	for _, c := range api.Calls("setMyCommands") {
+		spanishMenu = spanishMenu || c.Params["language_code"] == "es"
+	}
+	if !spanishMenu {
+		t.Errorf("setMyCommands calls %+v, want one with language_code es", api.Calls("setMyCommands"))
+	}
 	user := time.Now().UnixNano() % 1e9 // a fresh conversation even on a shared Redis
 
 	if code := post(t, base, "wrong", tgtest.TextUpdate(1, user, "/start")); code != http.StatusUnauthorized {
@@ -190,6 +197,22 @@ func TestServeWebhook(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "quick safety check") {
 		t.Error("the logs contain message text")
+	}
+}
+
+// TestServeSpanish: a mother whose Telegram is in Spanish is answered in
+// Spanish from her first message, through the real serve.
+func TestServeSpanish(t *testing.T) {
+	api := tgtest.New(t)
+	user := time.Now().UnixNano()%1e9 + 7
+	start := tgtest.TextUpdate(20, user, "/start")
+	start.Message.From.LanguageCode = "es-MX"
+	api.Queue(start)
+	startServe(t, api, "polling", io.Discard)
+	api.WaitCalls(t, "sendMessage", 2)
+	screen := lastWithButtons(t, api, user)
+	if _, ok := screen.Button("Ninguna de estas"); !ok || !strings.Contains(screen.Text, "revisión rápida de seguridad") {
+		t.Errorf("the safety check for language_code es-MX is %q %+v, want it in Spanish", screen.Text, screen.Buttons())
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"unicode"
 
 	"github.com/kljensen/snowball/english"
+	"github.com/kljensen/snowball/spanish"
 	"github.com/letdownbot/letdown/content"
 )
 
@@ -44,13 +45,22 @@ type Analyzer struct {
 	units        map[string]string // unit word -> unit kind
 	numbers      map[string]int
 	neg          negation
+	stemmer      func(string) string // Snowball for the analyzer's language
 }
 
 // New returns an analyzer for lex. vocab are the words worth correcting a
 // slip to (the words of warning signs, says and asks); known are words of
 // the language that are never corrected (every word of the content).
 func New(lex content.Lexicon, vocab, known []string) *Analyzer {
+	return NewFor("en", lex, vocab, known)
+}
+
+// NewFor is New for language lang: Spanish ("es") words are stemmed with
+// Snowball's Spanish rules, every other language's with its English ones.
+// Accents are folded before stemming in every language (see fold).
+func NewFor(lang string, lex content.Lexicon, vocab, known []string) *Analyzer {
 	a := &Analyzer{
+		stemmer:      stemmerFor(lang),
 		lex:          lex,
 		contractions: make(map[string][]string, len(lex.Contractions)),
 		known:        make(map[string]bool, len(known)+len(lex.Keep)),
@@ -79,7 +89,7 @@ func New(lex content.Lexicon, vocab, known []string) *Analyzer {
 	}
 	a.knownStems = make(map[string]bool, len(a.known))
 	for w := range a.known {
-		a.knownStems[english.Stem(w, false)] = true
+		a.knownStems[a.stemmer(w)] = true
 	}
 	for kind, ws := range lex.Units {
 		for _, w := range ws {
@@ -158,7 +168,15 @@ func (a *Analyzer) stem(w string) string {
 	if s, ok := a.stems[w]; ok {
 		return s
 	}
-	return english.Stem(w, false)
+	return a.stemmer(w)
+}
+
+// stemmerFor is the Snowball stemmer of lang.
+func stemmerFor(lang string) func(string) string {
+	if lang == "es" {
+		return func(w string) string { return spanish.Stem(w, false) }
+	}
+	return func(w string) string { return english.Stem(w, false) }
 }
 
 // Prime caches the stems of the words given, so that analysing content
@@ -168,7 +186,7 @@ func (a *Analyzer) Prime(ws []string) {
 	for _, w := range ws {
 		for _, f := range a.expand(words(w)) {
 			if _, ok := a.stems[f]; !ok {
-				a.stems[f] = english.Stem(f, false)
+				a.stems[f] = a.stemmer(f)
 			}
 		}
 	}
@@ -333,6 +351,10 @@ func pieces(s string) []string {
 	flush()
 	return out
 }
+
+// FoldAccents lower-cases s and drops the accents of its letters, as the
+// analyzer does: "Español" is "espanol".
+func FoldAccents(s string) string { return strings.Map(fold, s) }
 
 // fold lower-cases r and drops its accent, so "pezón" and "pezon" are one
 // word, as are "Sí" and "si".

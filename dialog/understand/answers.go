@@ -69,10 +69,11 @@ func (a *Analyzer) YesNo() (yes, no []Phrase) {
 func (a *Analyzer) Minutes(t Text) (minutes float64, ok bool) {
 	for i, tok := range t {
 		w := tok.Word
-		if (w == "a" || w == "an" || w == "one") && i+1 < len(t) && a.UnitOf(t[i+1].Word) == "hours" {
+		// "an hour", "una hora"; "half an hour", "media hora".
+		if (w == "a" || w == "an" || w == "one" || w == "una") && i+1 < len(t) && a.UnitOf(t[i+1].Word) == "hours" {
 			return 60, true
 		}
-		if w == "half" && i+2 < len(t) && a.UnitOf(t[i+2].Word) == "hours" {
+		if w == "half" && i+2 < len(t) && a.UnitOf(t[i+2].Word) == "hours" || w == "media" && i+1 < len(t) && a.UnitOf(t[i+1].Word) == "hours" {
 			return 30, true
 		}
 		if !tok.IsNum {
@@ -134,7 +135,7 @@ func (t Text) Numbers() []float64 {
 // a first word that opens one ("can", "should"), or a wh-word anywhere
 // ("I'm too tense, what do I do").
 func (a *Analyzer) Asking(t Text, raw string) bool {
-	if strings.Contains(raw, "?") || len(t) > 0 && slices.Contains(a.lex.Asking, t[0].Word) {
+	if strings.ContainsAny(raw, "?¿") || len(t) > 0 && slices.Contains(a.lex.Asking, t[0].Word) {
 		return true
 	}
 	for _, tok := range t {

@@ -122,6 +122,7 @@ type Server struct {
 	messages map[string][]*Message // channel → messages in order
 	fail     map[string][]Failure
 	zones    map[string]string
+	locales  map[string]string
 	socket   string // the URL apps.connections.open hands out
 	ts       int64
 	changed  chan struct{}
@@ -129,7 +130,7 @@ type Server struct {
 
 // New starts a fake Web API, closed when the test ends.
 func New(t testing.TB) *Server {
-	s := &Server{messages: map[string][]*Message{}, fail: map[string][]Failure{}, zones: map[string]string{}, ts: 1700000000, changed: make(chan struct{})}
+	s := &Server{messages: map[string][]*Message{}, fail: map[string][]Failure{}, zones: map[string]string{}, locales: map[string]string{}, ts: 1700000000, changed: make(chan struct{})}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -152,6 +153,13 @@ func (s *Server) SetTZ(user, tz string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.zones[user] = tz
+}
+
+// SetLocale sets the locale users.info gives user ("es-ES"); none by default.
+func (s *Server) SetLocale(user, locale string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.locales[user] = locale
 }
 
 // SetSocketURL sets the websocket URL apps.connections.open hands out
@@ -291,7 +299,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			tz = DefaultTZ
 		}
-		reply(w, map[string]any{"ok": true, "user": map[string]any{"id": user, "team_id": Team, "name": "someone", "tz": tz}})
+		reply(w, map[string]any{"ok": true, "user": map[string]any{"id": user, "team_id": Team, "name": "someone", "tz": tz, "locale": s.locales[user]}})
 	case "auth.test":
 		reply(w, map[string]any{"ok": true, "url": "https://example.slack.com/", "team": "Example", "user": "letdown", "team_id": Team, "user_id": BotUserID, "bot_id": BotID})
 	case "apps.connections.open":
