@@ -14,6 +14,19 @@ type Week struct {
 	// low end of 8 to 10).
 	Target int    `json:"target"`
 	Days   [7]Day `json:"days"`
+	// Words are the chart's few words, in her language.
+	Words ChartWords `json:"words"`
+}
+
+// ChartWords name what a chart of the week shows.
+type ChartWords struct {
+	Title    string `json:"title"`    // "Your last 7 days"
+	Sessions string `json:"sessions"` // the sessions panel: "Sessions a day"
+	Night    string `json:"night"`    // the mark on night sessions: "night"
+	Target   string `json:"target"`   // the target line: "target"
+	Milk     string `json:"milk"`     // the milk panel: "Milk (ml), L left, R right"
+	Left     string `json:"left"`     // on a left bar: "L"
+	Right    string `json:"right"`    // on a right bar: "R"
 }
 
 // Day is one day of her log, her time.
@@ -105,6 +118,9 @@ func (t *turn) week() *Week {
 	w := &Week{Target: 8}
 	if d.Remind != nil && d.Remind.PerDay > 0 {
 		w.Target = d.Remind.PerDay
+	}
+	if f := strings.Split(t.d.msg("chart_words"), "|"); len(f) == 7 {
+		w.Words = ChartWords{Title: f[0], Sessions: f[1], Night: f[2], Target: f[3], Milk: f[4], Left: f[5], Right: f[6]}
 	}
 	names := strings.Fields(t.d.msg("week_days")) // Monday first
 	var starts [8]time.Time
