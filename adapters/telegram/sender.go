@@ -2,15 +2,20 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/letdownbot/letdown/adapters/internal/chart"
+	"github.com/letdownbot/letdown/adapters/internal/logcsv"
 	"github.com/letdownbot/letdown/adapters/internal/textsplit"
 	"github.com/letdownbot/letdown/bot"
 )
@@ -83,6 +88,13 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 	} else if kb != nil {
 		markup = kb
 	}
+	if f, ok := s.attachment(ctx, conv, r); ok {
+		return s.sendFile(ctx, conv, chat, r, f, markup)
+	} else if r.Week != nil {
+		// The chart could not be drawn: the text says it in words, and
+		// a sparkline shows the shape.
+		parts = Split(r.Text+"\n\n"+r.Week.Sparkline(), MaxMessage)
+	}
 	return s.progress.Send(conv, r.Text, len(parts), func(i int) error {
 		params := sendMessageParams{ChatID: chat, Text: parts[i]}
 		params.LinkPreview.IsDisabled = true
@@ -90,6 +102,70 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 			params.ReplyMarkup = markup
 		}
 		if err := s.api.call(ctx, "sendMessage", params, nil); err != nil {
+			return sendErr(err)
+		}
+		return nil
+	})
+}
+
+// MaxCaption is the most characters (UTF-16 code units) in a photo's or
+// a document's caption.
+const MaxCaption = 1024
+
+// attachment is the file r carries: her week drawn as a PNG (sendPhoto)
+// or her log as a CSV (sendDocument). It reports false when r carries
+// none, or when making the file failed, which is logged without her data.
+func (s *Sender) attachment(ctx context.Context, conv bot.Conv, r bot.Reply) (file, bool) {
+	switch {
+	case r.Export != nil:
+		name, data, err := logcsv.File(*r.Export)
+		if err != nil {
+			s.log.Error("telegram: export not written", "conv", conv, "err", err)
+			return file{}, false
+		}
+		return file{field: "document", name: name, contentType: "text/csv", data: data}, true
+	case r.Week != nil:
+		data, err := chart.PNG(ctx, *r.Week)
+		if err != nil {
+			s.log.Error("telegram: chart not drawn, sending text", "conv", conv, "err", err)
+			return file{}, false
+		}
+		return file{field: "photo", name: "week.png", contentType: "image/png", data: data}, true
+	}
+	return file{}, false
+}
+
+// sendFile sends f with the reply's text as its caption and its buttons.
+// A text too long for a caption goes first as messages of its own, the
+// file last with the buttons.
+func (s *Sender) sendFile(ctx context.Context, conv bot.Conv, chat int64, r bot.Reply, f file, markup any) error {
+	method := map[string]string{"photo": "sendPhoto", "document": "sendDocument"}[f.field]
+	var parts []string
+	caption := r.Text
+	if n := len(utf16.Encode([]rune(r.Text))); n > MaxCaption {
+		parts, caption = Split(r.Text, MaxMessage), ""
+	}
+	return s.progress.Send(conv, r.Text, len(parts)+1, func(i int) error {
+		if i < len(parts) {
+			params := sendMessageParams{ChatID: chat, Text: parts[i]}
+			params.LinkPreview.IsDisabled = true
+			if err := s.api.call(ctx, "sendMessage", params, nil); err != nil {
+				return sendErr(err)
+			}
+			return nil
+		}
+		fields := map[string]string{"chat_id": strconv.FormatInt(chat, 10)}
+		if caption != "" {
+			fields["caption"] = caption
+		}
+		if markup != nil {
+			kb, err := json.Marshal(markup)
+			if err != nil {
+				return err
+			}
+			fields["reply_markup"] = string(kb)
+		}
+		if err := s.api.upload(ctx, method, fields, f, nil); err != nil {
 			return sendErr(err)
 		}
 		return nil

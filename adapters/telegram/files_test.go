@@ -1,0 +1,80 @@
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/letdownbot/letdown/adapters/telegram/tgtest"
+	"github.com/letdownbot/letdown/bot"
+	"github.com/letdownbot/letdown/dialog"
+)
+
+func TestSendPhotoAndDocument(t *testing.T) {
+	h := newHarness(t)
+	conv := ConvKey(50, 50)
+	buttons := []bot.Button{{Label: "Next", Data: "1:w:next:a"}}
+	week := &dialog.Week{Target: 8, Words: dialog.ChartWords{Title: "Your last 7 days"}}
+	week.Days[6] = dialog.Day{Label: "Sun 22", Sessions: 3, Night: 1, Minutes: 60, MlLeft: 40, MlRight: 35}
+	if err := h.sender.Send(context.Background(), conv, bot.Reply{Text: "Today: 3 sessions", Buttons: buttons, Week: week}); err != nil {
+		t.Fatalf("Send(week) = %v", err)
+	}
+	at := time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
+	export := &dialog.Export{Zone: "Europe/Madrid", Log: dialog.EncodeLog([]dialog.Session{{at.Unix() / 60, 20, 3, 40, 35}})}
+	if err := h.sender.Send(context.Background(), conv, bot.Reply{Text: "Here is your log", Export: export}); err != nil {
+		t.Fatalf("Send(export) = %v", err)
+	}
+
+	photo := h.api.Calls("sendPhoto")
+	if len(photo) != 1 {
+		t.Fatalf("sendPhoto calls = %d, want 1", len(photo))
+	}
+	f := photo[0].Files["photo"]
+	if f.ContentType != "image/png" || !bytes.HasPrefix(f.Data, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Errorf("sendPhoto photo = %q, %d bytes, want image/png", f.ContentType, len(f.Data))
+	}
+	if photo[0].Params["caption"] != "Today: 3 sessions" || len(photo[0].Keyboard()) != 1 {
+		t.Errorf("sendPhoto caption, keyboard = %q, %v, want the text and its button", photo[0].Params["caption"], photo[0].Keyboard())
+	}
+	doc := h.api.Calls("sendDocument")
+	if len(doc) != 1 {
+		t.Fatalf("sendDocument calls = %d, want 1", len(doc))
+	}
+	f = doc[0].Files["document"]
+	want := "date,start,side,minutes,ml_left,ml_right\n2026-11-22,15:00,both,20,40,35\n"
+	if f.ContentType != "text/csv" || string(f.Data) != want || !strings.HasSuffix(f.Name, ".csv") {
+		t.Errorf("sendDocument document = %q %q %q, want text/csv %q", f.Name, f.ContentType, f.Data, want)
+	}
+	if n := len(h.api.Calls("sendMessage")); n != 0 {
+		t.Errorf("sendMessage calls = %d, want none: the text rides as the caption", n)
+	}
+}
+
+func TestSendPhotoLongText(t *testing.T) {
+	h := newHarness(t)
+	conv := ConvKey(50, 50)
+	text := strings.Repeat("A week of words. ", 80) // over a caption's 1024
+	if err := h.sender.Send(context.Background(), conv, bot.Reply{Text: text, Week: &dialog.Week{Target: 8}}); err != nil {
+		t.Fatalf("Send = %v", err)
+	}
+	if m, p := h.api.Calls("sendMessage"), h.api.Calls("sendPhoto"); len(m) != 1 || len(p) != 1 || p[0].Params["caption"] != "" {
+		t.Errorf("sendMessage, sendPhoto = %d, %d calls, want the text then the photo without caption", len(m), len(p))
+	}
+}
+
+func TestSendPhotoRetry(t *testing.T) {
+	h := newHarness(t)
+	h.api.Fail("sendPhoto", 1, tgtest.ServerError)
+	r := bot.Reply{Text: "Today", Week: &dialog.Week{Target: 8}}
+	if err := h.sender.Send(context.Background(), ConvKey(50, 50), r); err == nil {
+		t.Fatalf("Send with sendPhoto failing = nil, want an error to retry")
+	}
+	if err := h.sender.Send(context.Background(), ConvKey(50, 50), r); err != nil {
+		t.Fatalf("Send again = %v", err)
+	}
+	if sent := h.api.Sent(50); len(sent) != 1 || sent[0].File == nil {
+		t.Errorf("chat got %v, want one photo", sent)
+	}
+}
