@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -10,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/letdownbot/letdown/adapters/internal/chart"
+	"github.com/letdownbot/letdown/adapters/internal/logcsv"
 	"github.com/letdownbot/letdown/adapters/internal/textsplit"
 
 	"github.com/slack-go/slack"
@@ -80,7 +83,21 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 		s.log.Error("slack: empty reply not sent", "conv", conv)
 		return nil
 	}
-	return s.progress.Send(conv, r.Text, len(msgs), func(i int) error {
+	f, ok := s.attachment(ctx, conv, r)
+	if !ok && r.Week != nil {
+		// The chart could not be drawn: the text says it in words, and
+		// a sparkline shows the shape.
+		r.Text += "\n\n" + r.Week.Sparkline()
+		msgs = Messages(r, s.dropped(conv))
+	}
+	n := len(msgs)
+	if ok {
+		n++ // the file goes last, after the text and its buttons
+	}
+	return s.progress.Send(conv, r.Text, n, func(i int) error {
+		if i == len(msgs) {
+			return s.upload(ctx, user, f)
+		}
 		m := msgs[i]
 		_, _, err := s.api.PostMessageContext(ctx, user,
 			slack.MsgOptionText(m.Text, true),
@@ -92,6 +109,51 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 		}
 		return nil
 	})
+}
+
+// file is one file for her DM: its name, title and bytes.
+type file struct {
+	name, title string
+	data        []byte
+}
+
+// attachment is the file r carries: her week drawn as a PNG or her log as
+// a CSV. It reports false when r carries none, or when making it failed,
+// which is logged without her data.
+func (s *Sender) attachment(ctx context.Context, conv bot.Conv, r bot.Reply) (file, bool) {
+	switch {
+	case r.Export != nil:
+		name, data, err := logcsv.File(*r.Export)
+		if err != nil {
+			s.log.Error("slack: export not written", "conv", conv, "err", err)
+			return file{}, false
+		}
+		return file{name: name, title: name, data: data}, true
+	case r.Week != nil:
+		data, err := chart.PNG(ctx, *r.Week)
+		if err != nil {
+			s.log.Error("slack: chart not drawn, sending text", "conv", conv, "err", err)
+			return file{}, false
+		}
+		return file{name: "week.png", title: r.Week.Words.Title, data: data}, true
+	}
+	return file{}, false
+}
+
+// upload shares f in her DM with files upload v2, which needs the DM's
+// channel id, not her user id.
+func (s *Sender) upload(ctx context.Context, user string, f file) error {
+	ch, _, _, err := s.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}, ReturnIM: true})
+	if err != nil {
+		return sendErr(err)
+	}
+	_, err = s.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Reader: bytes.NewReader(f.data), FileSize: len(f.data), Filename: f.name, Title: f.title, Channel: ch.ID,
+	})
+	if err != nil {
+		return sendErr(err)
+	}
+	return nil
 }
 
 func (s *Sender) dropped(conv bot.Conv) func(i int, b bot.Button) {

@@ -1,0 +1,70 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/letdownbot/letdown/adapters/slack/slacktest"
+	"github.com/letdownbot/letdown/bot"
+	"github.com/letdownbot/letdown/dialog"
+)
+
+func TestSendFiles(t *testing.T) {
+	api := slacktest.New(t)
+	s := NewSender(api.Client())
+	conv := ConvKey(slacktest.Team, "U1")
+	week := &dialog.Week{Target: 8, Words: dialog.ChartWords{Title: "Your last 7 days"}}
+	week.Days[6] = dialog.Day{Label: "Sun 22", Sessions: 3, Night: 1, Minutes: 60, MlLeft: 40, MlRight: 35}
+	buttons := []bot.Button{{Label: "Next", Data: "1:w:next:a"}}
+	if err := s.Send(context.Background(), conv, bot.Reply{Text: "Today: 3 sessions", Buttons: buttons, Week: week}); err != nil {
+		t.Fatalf("Send(week) = %v", err)
+	}
+	at := time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
+	export := &dialog.Export{Zone: "UTC", Log: dialog.EncodeLog([]dialog.Session{{at.Unix() / 60, 20, 1, 30, 0}})}
+	if err := s.Send(context.Background(), conv, bot.Reply{Text: "Here is your log", Export: export}); err != nil {
+		t.Fatalf("Send(export) = %v", err)
+	}
+	for _, m := range []string{"files.getUploadURLExternal", "upload", "files.completeUploadExternal"} {
+		if n := len(api.Calls(m)); n != 2 {
+			t.Errorf("%s calls = %d, want 2", m, n)
+		}
+	}
+	up := api.Uploads()
+	if len(up) != 2 {
+		t.Fatalf("uploads = %d, want 2", len(up))
+	}
+	dm := slacktest.DM("U1")
+	if u := up[0]; u.Channel != dm || u.Name != "week.png" || !bytes.HasPrefix(u.Data, []byte("\x89PNG")) || u.Title != "Your last 7 days" {
+		t.Errorf("first upload = %s %q %q in %q, %d bytes, want week.png, a PNG, in %s", u.ID, u.Name, u.Title, u.Channel, len(u.Data), dm)
+	}
+	want := "date,start,side,minutes,ml_left,ml_right\n2026-11-22,14:00,left,20,30,0\n"
+	if u := up[1]; u.Channel != dm || u.Name != "letdown-log-2026-11-22.csv" || string(u.Data) != want {
+		t.Errorf("second upload = %q in %q: %q, want the CSV %q in %s", u.Name, u.Channel, u.Data, want, dm)
+	}
+	msgs := api.Messages(dm)
+	if len(msgs) != 2 || msgs[0].Body() != "Today: 3 sessions" || len(msgs[0].Buttons()) != 1 {
+		t.Errorf("DM messages = %+v, want the two texts, the first with its button", msgs)
+	}
+}
+
+func TestSendFileRetry(t *testing.T) {
+	api := slacktest.New(t)
+	s := NewSender(api.Client())
+	conv := ConvKey(slacktest.Team, "U1")
+	api.Fail("files.completeUploadExternal", 1, slacktest.Error("internal_error"))
+	r := bot.Reply{Text: "Today", Week: &dialog.Week{Target: 8}}
+	if err := s.Send(context.Background(), conv, r); err == nil {
+		t.Fatal("Send with the upload failing = nil, want an error to retry")
+	}
+	if err := s.Send(context.Background(), conv, r); err != nil {
+		t.Fatalf("Send again = %v", err)
+	}
+	if n := len(api.Messages(slacktest.DM("U1"))); n != 1 {
+		t.Errorf("DM messages = %d, want 1: the retry sends only the file", n)
+	}
+	if up := api.Uploads(); len(up) != 2 || up[1].Channel == "" {
+		t.Errorf("uploads = %+v, want the second shared", up)
+	}
+}
