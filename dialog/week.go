@@ -82,9 +82,10 @@ func (w Week) Sessions() int {
 	return n
 }
 
-// Sparkline draws sessions per day in eight heights, one character a day,
-// scaled to the busiest day or the target, whichever is higher: the
-// console's chart.
+// Sparkline draws sessions per day in eight heights, one character a day
+// ("·" for a day with none), scaled to the busiest day or the target,
+// whichever is higher: the console's chart, and the chat platforms' when
+// the picture cannot be drawn.
 func (w Week) Sparkline() string {
 	const bars = "▁▂▃▄▅▆▇█"
 	top := max(w.Target, 1)
@@ -94,7 +95,7 @@ func (w Week) Sparkline() string {
 	var b strings.Builder
 	for _, d := range w.Days {
 		if d.Sessions == 0 {
-			b.WriteString(" ")
+			b.WriteString("·") // nothing logged, which a bar would hide
 			continue
 		}
 		i := min((d.Sessions*8-1)/top, 7)

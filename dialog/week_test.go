@@ -43,7 +43,7 @@ func TestWeek(t *testing.T) {
 				t.Errorf("/%s day %d = %+v, want %+v", cmd, i, day, want[i])
 			}
 		}
-		if got := w.Sparkline(); got != "   ▁ ▁▁" {
+		if got := w.Sparkline(); got != "···▁·▁▁" {
 			t.Errorf("Sparkline() = %q", got)
 		}
 		if b, _ := json.Marshal(w); len(b) > 400 {
