@@ -3,6 +3,7 @@ package slack
 import (
 	"bytes"
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -15,14 +16,14 @@ func TestSendFiles(t *testing.T) {
 	api := slacktest.New(t)
 	s := NewSender(api.Client())
 	conv := ConvKey(slacktest.Team, "U1")
-	week := &dialog.Week{Target: 8, Words: dialog.ChartWords{Title: "Your last 7 days"}}
-	week.Days[6] = dialog.Day{Label: "Sun 22", Sessions: 3, Night: 1, Minutes: 60, MlLeft: 40, MlRight: 35}
+	week := &bot.Week{Target: 8, Words: bot.ChartWords{Title: "Your last 7 days"}}
+	week.Days[6] = bot.Day{Label: "Sun 22", Sessions: 3, Night: 1, Minutes: 60, MlLeft: 40, MlRight: 35}
 	buttons := []bot.Button{{Label: "Next", Data: "1:w:next:a"}}
 	if err := s.Send(context.Background(), conv, bot.Reply{Text: "Today: 3 sessions", Buttons: buttons, Week: week}); err != nil {
 		t.Fatalf("Send(week) = %v", err)
 	}
 	at := time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
-	export := &dialog.Export{Zone: "UTC", Log: dialog.EncodeLog([]dialog.Session{{at.Unix() / 60, 20, 1, 30, 0}})}
+	export := &bot.Export{Zone: "UTC", Log: dialog.EncodeLog([]dialog.Session{{at.Unix() / 60, 20, 1, 30, 0}})}
 	if err := s.Send(context.Background(), conv, bot.Reply{Text: "Here is your log", Export: export}); err != nil {
 		t.Fatalf("Send(export) = %v", err)
 	}
@@ -54,7 +55,7 @@ func TestSendFileRetry(t *testing.T) {
 	s := NewSender(api.Client())
 	conv := ConvKey(slacktest.Team, "U1")
 	api.Fail("files.completeUploadExternal", 1, slacktest.Error("internal_error"))
-	r := bot.Reply{Text: "Today", Week: &dialog.Week{Target: 8}}
+	r := bot.Reply{Text: "Today", Week: &bot.Week{Target: 8}}
 	if err := s.Send(context.Background(), conv, r); err == nil {
 		t.Fatal("Send with the upload failing = nil, want an error to retry")
 	}
@@ -66,5 +67,22 @@ func TestSendFileRetry(t *testing.T) {
 	}
 	if up := api.Uploads(); len(up) != 2 || up[1].Channel == "" {
 		t.Errorf("uploads = %+v, want the second shared", up)
+	}
+}
+
+func TestSendFileFallback(t *testing.T) {
+	api := slacktest.New(t)
+	broken := func(context.Context, bot.Week) ([]byte, error) { return nil, errors.New("no fonts") }
+	s := NewSender(api.Client(), WithDraw(broken))
+	w := &bot.Week{Target: 8}
+	w.Days[6].Sessions = 8
+	if err := s.Send(context.Background(), ConvKey(slacktest.Team, "U1"), bot.Reply{Text: "Today: 8 sessions", Week: w}); err != nil {
+		t.Fatalf("Send = %v", err)
+	}
+	if up := api.Uploads(); len(up) != 0 {
+		t.Errorf("uploads = %d, want none", len(up))
+	}
+	if m := api.Messages(slacktest.DM("U1")); len(m) != 1 || m[0].Body() != "Today: 8 sessions\n\n······█" {
+		t.Errorf("DM = %+v, want the text and a sparkline", m)
 	}
 }

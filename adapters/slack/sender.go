@@ -11,7 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/letdownbot/letdown/adapters/internal/chart"
 	"github.com/letdownbot/letdown/adapters/internal/logcsv"
 	"github.com/letdownbot/letdown/adapters/internal/textsplit"
 
@@ -59,13 +58,14 @@ var _ bot.Sender = (*Sender)(nil)
 type Sender struct {
 	api      *slack.Client
 	log      *slog.Logger
-	progress *textsplit.Progress // how far replies too long for one message got
+	draw     func(context.Context, bot.Week) ([]byte, error) // the week as a PNG
+	progress *textsplit.Progress                             // how far replies too long for one message got
 }
 
 // NewSender returns a Sender using api. It reads WithLogger.
 func NewSender(api *slack.Client, opts ...Option) *Sender {
 	o := newOptions(opts)
-	return &Sender{api: api, log: o.log, progress: textsplit.NewProgress()}
+	return &Sender{api: api, log: o.log, draw: o.draw, progress: textsplit.NewProgress()}
 }
 
 // Send delivers r to the DM in conv. Its error is what bot.Sender asks
@@ -130,7 +130,7 @@ func (s *Sender) attachment(ctx context.Context, conv bot.Conv, r bot.Reply) (fi
 		}
 		return file{name: name, title: name, data: data}, true
 	case r.Week != nil:
-		data, err := chart.PNG(ctx, *r.Week)
+		data, err := s.draw(ctx, *r.Week)
 		if err != nil {
 			s.log.Error("slack: chart not drawn, sending text", "conv", conv, "err", err)
 			return file{}, false

@@ -3,6 +3,7 @@ package telegram
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -16,13 +17,13 @@ func TestSendPhotoAndDocument(t *testing.T) {
 	h := newHarness(t)
 	conv := ConvKey(50, 50)
 	buttons := []bot.Button{{Label: "Next", Data: "1:w:next:a"}}
-	week := &dialog.Week{Target: 8, Words: dialog.ChartWords{Title: "Your last 7 days"}}
-	week.Days[6] = dialog.Day{Label: "Sun 22", Sessions: 3, Night: 1, Minutes: 60, MlLeft: 40, MlRight: 35}
+	week := &bot.Week{Target: 8, Words: bot.ChartWords{Title: "Your last 7 days"}}
+	week.Days[6] = bot.Day{Label: "Sun 22", Sessions: 3, Night: 1, Minutes: 60, MlLeft: 40, MlRight: 35}
 	if err := h.sender.Send(context.Background(), conv, bot.Reply{Text: "Today: 3 sessions", Buttons: buttons, Week: week}); err != nil {
 		t.Fatalf("Send(week) = %v", err)
 	}
 	at := time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
-	export := &dialog.Export{Zone: "Europe/Madrid", Log: dialog.EncodeLog([]dialog.Session{{at.Unix() / 60, 20, 3, 40, 35}})}
+	export := &bot.Export{Zone: "Europe/Madrid", Log: dialog.EncodeLog([]dialog.Session{{at.Unix() / 60, 20, 3, 40, 35}})}
 	if err := h.sender.Send(context.Background(), conv, bot.Reply{Text: "Here is your log", Export: export}); err != nil {
 		t.Fatalf("Send(export) = %v", err)
 	}
@@ -56,7 +57,7 @@ func TestSendPhotoLongText(t *testing.T) {
 	h := newHarness(t)
 	conv := ConvKey(50, 50)
 	text := strings.Repeat("A week of words. ", 80) // over a caption's 1024
-	if err := h.sender.Send(context.Background(), conv, bot.Reply{Text: text, Week: &dialog.Week{Target: 8}}); err != nil {
+	if err := h.sender.Send(context.Background(), conv, bot.Reply{Text: text, Week: &bot.Week{Target: 8}}); err != nil {
 		t.Fatalf("Send = %v", err)
 	}
 	if m, p := h.api.Calls("sendMessage"), h.api.Calls("sendPhoto"); len(m) != 1 || len(p) != 1 || p[0].Params["caption"] != "" {
@@ -67,7 +68,7 @@ func TestSendPhotoLongText(t *testing.T) {
 func TestSendPhotoRetry(t *testing.T) {
 	h := newHarness(t)
 	h.api.Fail("sendPhoto", 1, tgtest.ServerError)
-	r := bot.Reply{Text: "Today", Week: &dialog.Week{Target: 8}}
+	r := bot.Reply{Text: "Today", Week: &bot.Week{Target: 8}}
 	if err := h.sender.Send(context.Background(), ConvKey(50, 50), r); err == nil {
 		t.Fatalf("Send with sendPhoto failing = nil, want an error to retry")
 	}
@@ -76,5 +77,25 @@ func TestSendPhotoRetry(t *testing.T) {
 	}
 	if sent := h.api.Sent(50); len(sent) != 1 || sent[0].File == nil {
 		t.Errorf("chat got %v, want one photo", sent)
+	}
+}
+
+func TestSendPhotoFallback(t *testing.T) {
+	h := newHarness(t)
+	broken := func(context.Context, bot.Week) ([]byte, error) { return nil, errors.New("no fonts") }
+	s := NewSender(h.client, WithLogger(h.log), WithDraw(broken))
+	w := &bot.Week{Target: 8}
+	w.Days[6].Sessions = 8
+	if err := s.Send(context.Background(), ConvKey(50, 50), bot.Reply{Text: "Today: 8 sessions", Week: w}); err != nil {
+		t.Fatalf("Send = %v", err)
+	}
+	if p := h.api.Calls("sendPhoto"); len(p) != 0 {
+		t.Errorf("sendPhoto calls = %d, want none", len(p))
+	}
+	if sent := h.api.Sent(50); len(sent) != 1 || sent[0].Text != "Today: 8 sessions\n\n······█" {
+		t.Errorf("chat got %+v, want the text and a sparkline", sent)
+	}
+	if strings.Contains(h.logs.String(), "Today") {
+		t.Errorf("the log quotes the message: %s", h.logs.String())
 	}
 }

@@ -14,7 +14,6 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"github.com/letdownbot/letdown/adapters/internal/chart"
 	"github.com/letdownbot/letdown/adapters/internal/logcsv"
 	"github.com/letdownbot/letdown/adapters/internal/textsplit"
 	"github.com/letdownbot/letdown/bot"
@@ -58,13 +57,14 @@ type Sender struct {
 	client   *tgbot.Bot
 	api      *jsonAPI // sendMessage as JSON: see jsonAPI
 	log      *slog.Logger
-	progress *textsplit.Progress // how far split replies got
+	draw     func(context.Context, bot.Week) ([]byte, error) // the week as a PNG
+	progress *textsplit.Progress                             // how far split replies got
 }
 
 // NewSender returns a Sender using client. It reads WithLogger.
 func NewSender(client *tgbot.Bot, opts ...Option) *Sender {
 	o := newOptions(opts)
-	return &Sender{client: client, api: newJSONAPI(client, o), log: o.log, progress: textsplit.NewProgress()}
+	return &Sender{client: client, api: newJSONAPI(client, o), log: o.log, draw: o.draw, progress: textsplit.NewProgress()}
 }
 
 // Send delivers r to the chat in conv. Its error is what bot.Sender asks
@@ -125,7 +125,7 @@ func (s *Sender) attachment(ctx context.Context, conv bot.Conv, r bot.Reply) (fi
 		}
 		return file{field: "document", name: name, contentType: "text/csv", data: data}, true
 	case r.Week != nil:
-		data, err := chart.PNG(ctx, *r.Week)
+		data, err := s.draw(ctx, *r.Week)
 		if err != nil {
 			s.log.Error("telegram: chart not drawn, sending text", "conv", conv, "err", err)
 			return file{}, false

@@ -1,4 +1,4 @@
-// Package chart draws her week (dialog.Week) as a PNG to read on a phone
+// Package chart draws her week (bot.Week) as a PNG to read on a phone
 // at night: a dark background, large type, and every value written out,
 // so nothing depends on colour alone. Night sessions are a separate,
 // outlined part of each bar and are also counted in words under the day.
@@ -22,7 +22,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
-	"github.com/letdownbot/letdown/dialog"
+	"github.com/letdownbot/letdown/bot"
 )
 
 // The picture's size: a phone's portrait screen, at 96 dots an inch.
@@ -57,7 +57,7 @@ var ErrBusy = errors.New("chart: every render slot is busy")
 // PNG draws w as a PNG image. It waits for a free render slot; a failure
 // (or a panic in the plotting library) is an error, so the caller can
 // send the text instead.
-func PNG(ctx context.Context, w dialog.Week) (out []byte, err error) {
+func PNG(ctx context.Context, w bot.Week) (out []byte, err error) {
 	select {
 	case slots <- struct{}{}:
 	case <-ctx.Done():
@@ -72,7 +72,7 @@ func PNG(ctx context.Context, w dialog.Week) (out []byte, err error) {
 	return render(w)
 }
 
-func render(w dialog.Week) ([]byte, error) {
+func render(w bot.Week) ([]byte, error) {
 	sessions, err := sessionsPlot(w)
 	if err != nil {
 		return nil, err
@@ -133,7 +133,7 @@ func style(p *plot.Plot) {
 
 // days names the x axis, one tick a day at 0..6, with extra words under
 // the day name when there are any.
-func days(w dialog.Week, under func(dialog.Day) string) plot.ConstantTicks {
+func days(w bot.Week, under func(bot.Day) string) plot.ConstantTicks {
 	ticks := make(plot.ConstantTicks, len(w.Days))
 	for i, d := range w.Days {
 		label := d.Label
@@ -148,7 +148,7 @@ func days(w dialog.Week, under func(dialog.Day) string) plot.ConstantTicks {
 // sessionsPlot is the sessions a day: day sessions stacked on night ones,
 // the total written on top, the night count written under the day, and
 // the target as a dashed line with its name.
-func sessionsPlot(w dialog.Week) (*plot.Plot, error) {
+func sessionsPlot(w bot.Week) (*plot.Plot, error) {
 	p := plot.New()
 	style(p)
 	p.Title.Text = w.Words.Sessions
@@ -208,7 +208,7 @@ func sessionsPlot(w dialog.Week) (*plot.Plot, error) {
 
 	p.X.Min, p.X.Max = -0.6, 6.6
 	p.Y.Min, p.Y.Max = 0, top*1.2+0.5
-	p.X.Tick.Marker = days(w, func(d dialog.Day) string {
+	p.X.Tick.Marker = days(w, func(d bot.Day) string {
 		if d.Night == 0 {
 			return ""
 		}
@@ -221,7 +221,7 @@ func sessionsPlot(w dialog.Week) (*plot.Plot, error) {
 // milkPlot is the millilitres a day, a left and a right bar side by side,
 // each marked with its side's letter and amount, and the minutes under
 // the day.
-func milkPlot(w dialog.Week) (*plot.Plot, error) {
+func milkPlot(w bot.Week) (*plot.Plot, error) {
 	p := plot.New()
 	style(p)
 	p.Title.Text = w.Words.Milk
@@ -264,7 +264,7 @@ func milkPlot(w dialog.Week) (*plot.Plot, error) {
 	}
 	p.X.Min, p.X.Max = -0.6, 6.6
 	p.Y.Min, p.Y.Max = 0, top*1.35
-	p.X.Tick.Marker = days(w, func(d dialog.Day) string {
+	p.X.Tick.Marker = days(w, func(d bot.Day) string {
 		if d.Minutes == 0 {
 			return ""
 		}

@@ -11,16 +11,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/letdownbot/letdown/dialog"
+	"github.com/letdownbot/letdown/bot"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden PNGs in testdata")
 
-var words = dialog.ChartWords{Title: "Your last 7 days", Sessions: "Sessions a day", Night: "night", Target: "target",
+var words = bot.ChartWords{Title: "Your last 7 days", Sessions: "Sessions a day", Night: "night", Target: "target",
 	Milk: "Milk (ml): L left, R right", Left: "L", Right: "R"}
 
-func week(days ...dialog.Day) dialog.Week {
-	w := dialog.Week{Target: 8, Words: words}
+func week(days ...bot.Day) bot.Week {
+	w := bot.Week{Target: 8, Words: words}
 	labels := []string{"Mon 16", "Tue 17", "Wed 18", "Thu 19", "Fri 20", "Sat 21", "Sun 22"}
 	for i := range w.Days {
 		if i < len(days) {
@@ -32,26 +32,26 @@ func week(days ...dialog.Day) dialog.Week {
 }
 
 // weeks are the goldens: an empty week, a typical one, a heavy logger's.
-var weeks = map[string]dialog.Week{
+var weeks = map[string]bot.Week{
 	"empty": week(),
 	"typical": week(
-		dialog.Day{Sessions: 6, Night: 1, Minutes: 110, MlLeft: 160, MlRight: 140},
-		dialog.Day{Sessions: 7, Night: 1, Minutes: 130, MlLeft: 180, MlRight: 150},
-		dialog.Day{Sessions: 5, Minutes: 90, MlLeft: 120, MlRight: 130},
-		dialog.Day{Sessions: 8, Night: 2, Minutes: 150},
-		dialog.Day{Sessions: 8, Night: 1, Minutes: 160, MlLeft: 210, MlRight: 190},
-		dialog.Day{Sessions: 4, Minutes: 70, MlLeft: 90},
-		dialog.Day{Sessions: 2, Minutes: 40, MlLeft: 50, MlRight: 45},
+		bot.Day{Sessions: 6, Night: 1, Minutes: 110, MlLeft: 160, MlRight: 140},
+		bot.Day{Sessions: 7, Night: 1, Minutes: 130, MlLeft: 180, MlRight: 150},
+		bot.Day{Sessions: 5, Minutes: 90, MlLeft: 120, MlRight: 130},
+		bot.Day{Sessions: 8, Night: 2, Minutes: 150},
+		bot.Day{Sessions: 8, Night: 1, Minutes: 160, MlLeft: 210, MlRight: 190},
+		bot.Day{Sessions: 4, Minutes: 70, MlLeft: 90},
+		bot.Day{Sessions: 2, Minutes: 40, MlLeft: 50, MlRight: 45},
 	),
-	"heavy": func() dialog.Week {
+	"heavy": func() bot.Week {
 		w := week(
-			dialog.Day{Sessions: 12, Night: 4, Minutes: 240, MlLeft: 480, MlRight: 455},
-			dialog.Day{Sessions: 11, Night: 3, Minutes: 230, MlLeft: 470, MlRight: 500},
-			dialog.Day{Sessions: 14, Night: 4, Minutes: 290, MlLeft: 520, MlRight: 515},
-			dialog.Day{Sessions: 10, Night: 3, Minutes: 200, MlLeft: 430, MlRight: 410},
-			dialog.Day{Sessions: 12, Night: 4, Minutes: 250, MlLeft: 495, MlRight: 470},
-			dialog.Day{Sessions: 13, Night: 5, Minutes: 270, MlLeft: 505, MlRight: 530},
-			dialog.Day{Sessions: 9, Night: 3, Minutes: 185, MlLeft: 380, MlRight: 360},
+			bot.Day{Sessions: 12, Night: 4, Minutes: 240, MlLeft: 480, MlRight: 455},
+			bot.Day{Sessions: 11, Night: 3, Minutes: 230, MlLeft: 470, MlRight: 500},
+			bot.Day{Sessions: 14, Night: 4, Minutes: 290, MlLeft: 520, MlRight: 515},
+			bot.Day{Sessions: 10, Night: 3, Minutes: 200, MlLeft: 430, MlRight: 410},
+			bot.Day{Sessions: 12, Night: 4, Minutes: 250, MlLeft: 495, MlRight: 470},
+			bot.Day{Sessions: 13, Night: 5, Minutes: 270, MlLeft: 505, MlRight: 530},
+			bot.Day{Sessions: 9, Night: 3, Minutes: 185, MlLeft: 380, MlRight: 360},
 		)
 		w.Target = 10
 		return w

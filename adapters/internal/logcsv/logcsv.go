@@ -1,4 +1,4 @@
-// Package logcsv writes her exported session log (dialog.Export) as a CSV
+// Package logcsv writes her exported session log (bot.Export) as a CSV
 // file for her lactation consultant. The file is made at send time from
 // the compact log in the reply and kept nowhere.
 package logcsv
@@ -8,14 +8,14 @@ import (
 	"encoding/csv"
 	"strconv"
 
-	"github.com/letdownbot/letdown/dialog"
+	"github.com/letdownbot/letdown/bot"
 )
 
 // Header is the file's first line.
 var Header = []string{"date", "start", "side", "minutes", "ml_left", "ml_right"}
 
 // File is the CSV of e, and a file name with the date of her last session.
-func File(e dialog.Export) (name string, data []byte, err error) {
+func File(e bot.Export) (name string, data []byte, err error) {
 	rows, err := e.Rows()
 	if err != nil {
 		return "", nil, err
