@@ -86,3 +86,25 @@ func TestSendFileFallback(t *testing.T) {
 		t.Errorf("DM = %+v, want the text and a sparkline", m)
 	}
 }
+
+// TestWeekAndExportEndToEnd sends /letdown week and /letdown export from
+// her DM: the files arrive in the DM through the Engine, the outbox and
+// the Sender.
+func TestWeekAndExportEndToEnd(t *testing.T) {
+	h := newHarness(t)
+	const user = "U77"
+	conv := ConvKey(slacktest.Team, user)
+	h.say(user, "hello")
+	for _, cmd := range []string{"week", "export"} {
+		h.post(CommandsPath, commandBody(user, slacktest.DM(user), cmd, h.next()))
+		h.drain(conv)
+	}
+	up := h.api.Uploads()
+	if len(up) != 1 || up[0].Name != "week.png" || up[0].Channel != slacktest.DM(user) {
+		t.Fatalf("uploads = %+v, want the week's PNG in her DM (an empty log sends no file)", up)
+	}
+	last := h.api.Messages(slacktest.DM(user))
+	if got := last[len(last)-1].Body(); got != slashCommands(h.msg("export_empty")) {
+		t.Errorf("last DM = %q, want the empty-log message", got)
+	}
+}

@@ -99,3 +99,25 @@ func TestSendPhotoFallback(t *testing.T) {
 		t.Errorf("the log quotes the message: %s", h.logs.String())
 	}
 }
+
+// TestWeekAndExportEndToEnd logs a session by taps, then /week and
+// /export come back as a photo and a CSV document through the Engine,
+// the outbox and the Sender.
+func TestWeekAndExportEndToEnd(t *testing.T) {
+	h := newHarness(t)
+	const user = 77
+	h.say(user, "/log")
+	h.press(user, "Both sides")
+	h.press(user, "20 min")
+	h.say(user, "40 and 35")
+	h.say(user, "/week")
+	h.say(user, "/export")
+	photo := h.api.Calls("sendPhoto")
+	if len(photo) != 1 || photo[0].Files["photo"].ContentType != "image/png" || !strings.Contains(photo[0].Params["caption"], "7 days") {
+		t.Fatalf("sendPhoto calls = %+v, want one PNG with the week's text", photo)
+	}
+	doc := h.api.Calls("sendDocument")
+	if len(doc) != 1 || doc[0].Files["document"].ContentType != "text/csv" || !strings.Contains(string(doc[0].Files["document"].Data), ",both,20,40,35\n") {
+		t.Fatalf("sendDocument calls = %+v, want the CSV with the session", doc)
+	}
+}
