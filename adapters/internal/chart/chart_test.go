@@ -160,3 +160,20 @@ func BenchmarkPNG(b *testing.B) {
 		}
 	}
 }
+
+// TestConcurrent renders from more goroutines than there are slots: the
+// plotting library's shared font cache must hold, and every render end.
+func TestConcurrent(t *testing.T) {
+	errs := make(chan error, 3*Limit)
+	for range 3 * Limit {
+		go func() {
+			_, err := PNG(context.Background(), weeks["heavy"])
+			errs <- err
+		}()
+	}
+	for range 3 * Limit {
+		if err := <-errs; err != nil {
+			t.Errorf("PNG = %v", err)
+		}
+	}
+}
