@@ -83,20 +83,17 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 		s.log.Error("slack: empty reply not sent", "conv", conv)
 		return nil
 	}
-	f, ok := s.attachment(ctx, conv, r)
-	if !ok && r.Week != nil {
+	files, drawn := s.attachments(ctx, conv, r)
+	if r.Week != nil && !drawn {
 		// The chart could not be drawn: the text says it in words, and
 		// a sparkline shows the shape.
 		r.Text += "\n\n" + r.Week.Sparkline()
 		msgs = Messages(r, s.dropped(conv))
 	}
-	n := len(msgs)
-	if ok {
-		n++ // the file goes last, after the text and its buttons
-	}
-	return s.progress.Send(conv, r.Text, n, func(i int) error {
-		if i == len(msgs) {
-			return s.upload(ctx, user, f)
+	// The files go last, after the text and its buttons.
+	return s.progress.Send(conv, r.Text, len(msgs)+len(files), func(i int) error {
+		if i >= len(msgs) {
+			return s.upload(ctx, user, files[i-len(msgs)])
 		}
 		m := msgs[i]
 		_, _, err := s.api.PostMessageContext(ctx, user,
@@ -117,27 +114,28 @@ type file struct {
 	data        []byte
 }
 
-// attachment is the file r carries: her week drawn as a PNG or her log as
-// a CSV. It reports false when r carries none, or when making it failed,
-// which is logged without her data.
-func (s *Sender) attachment(ctx context.Context, conv bot.Conv, r bot.Reply) (file, bool) {
-	switch {
-	case r.Export != nil:
-		name, data, err := logcsv.File(*r.Export)
-		if err != nil {
-			s.log.Error("slack: export not written", "conv", conv, "err", err)
-			return file{}, false
-		}
-		return file{name: name, title: name, data: data}, true
-	case r.Week != nil:
+// attachments are the files r carries, in the order they go: her week
+// drawn as a PNG, then her log as a CSV. drawn reports whether the week,
+// if any, was drawn. A file that could not be made is left out and
+// logged, without her data.
+func (s *Sender) attachments(ctx context.Context, conv bot.Conv, r bot.Reply) (files []file, drawn bool) {
+	if r.Week != nil {
 		data, err := s.draw(ctx, *r.Week)
 		if err != nil {
 			s.log.Error("slack: chart not drawn, sending text", "conv", conv, "err", err)
-			return file{}, false
+		} else {
+			files, drawn = append(files, file{name: "week.png", title: r.Week.Words.Title, data: data}), true
 		}
-		return file{name: "week.png", title: r.Week.Words.Title, data: data}, true
 	}
-	return file{}, false
+	if r.Export != nil {
+		name, data, err := logcsv.File(*r.Export)
+		if err != nil {
+			s.log.Error("slack: export not written", "conv", conv, "err", err)
+		} else {
+			files = append(files, file{name: name, title: name, data: data})
+		}
+	}
+	return files, drawn
 }
 
 // upload shares f in her DM with files upload v2, which needs the DM's

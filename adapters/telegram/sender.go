@@ -88,12 +88,15 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 	} else if kb != nil {
 		markup = kb
 	}
-	if f, ok := s.attachment(ctx, conv, r); ok {
-		return s.sendFile(ctx, conv, chat, r, f, markup)
-	} else if r.Week != nil {
+	files, drawn := s.attachments(ctx, conv, r)
+	if r.Week != nil && !drawn {
 		// The chart could not be drawn: the text says it in words, and
 		// a sparkline shows the shape.
-		parts = Split(r.Text+"\n\n"+r.Week.Sparkline(), MaxMessage)
+		r.Text += "\n\n" + r.Week.Sparkline()
+		parts = Split(r.Text, MaxMessage)
+	}
+	if len(files) > 0 {
+		return s.sendFiles(ctx, conv, chat, r, files, markup)
 	}
 	return s.progress.Send(conv, r.Text, len(parts), func(i int) error {
 		params := sendMessageParams{ChatID: chat, Text: parts[i]}
@@ -112,40 +115,40 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 // a document's caption.
 const MaxCaption = 1024
 
-// attachment is the file r carries: her week drawn as a PNG (sendPhoto)
-// or her log as a CSV (sendDocument). It reports false when r carries
-// none, or when making the file failed, which is logged without her data.
-func (s *Sender) attachment(ctx context.Context, conv bot.Conv, r bot.Reply) (file, bool) {
-	switch {
-	case r.Export != nil:
-		name, data, err := logcsv.File(*r.Export)
-		if err != nil {
-			s.log.Error("telegram: export not written", "conv", conv, "err", err)
-			return file{}, false
-		}
-		return file{field: "document", name: name, contentType: "text/csv", data: data}, true
-	case r.Week != nil:
+// attachments are the files r carries, in the order they go: her week
+// drawn as a PNG (sendPhoto), then her log as a CSV (sendDocument).
+// drawn reports whether the week, if any, was drawn. A file that could
+// not be made is left out and logged, without her data.
+func (s *Sender) attachments(ctx context.Context, conv bot.Conv, r bot.Reply) (files []file, drawn bool) {
+	if r.Week != nil {
 		data, err := s.draw(ctx, *r.Week)
 		if err != nil {
 			s.log.Error("telegram: chart not drawn, sending text", "conv", conv, "err", err)
-			return file{}, false
+		} else {
+			files, drawn = append(files, file{field: "photo", name: "week.png", contentType: "image/png", data: data}), true
 		}
-		return file{field: "photo", name: "week.png", contentType: "image/png", data: data}, true
 	}
-	return file{}, false
+	if r.Export != nil {
+		name, data, err := logcsv.File(*r.Export)
+		if err != nil {
+			s.log.Error("telegram: export not written", "conv", conv, "err", err)
+		} else {
+			files = append(files, file{field: "document", name: name, contentType: "text/csv", data: data})
+		}
+	}
+	return files, drawn
 }
 
-// sendFile sends f with the reply's text as its caption and its buttons.
-// A text too long for a caption goes first as messages of its own, the
-// file last with the buttons.
-func (s *Sender) sendFile(ctx context.Context, conv bot.Conv, chat int64, r bot.Reply, f file, markup any) error {
-	method := map[string]string{"photo": "sendPhoto", "document": "sendDocument"}[f.field]
+// sendFiles sends the files, the last with the reply's text as its
+// caption and its buttons. A text too long for a caption goes first as
+// messages of its own. A retry resumes after what went.
+func (s *Sender) sendFiles(ctx context.Context, conv bot.Conv, chat int64, r bot.Reply, files []file, markup any) error {
 	var parts []string
 	caption := r.Text
 	if n := len(utf16.Encode([]rune(r.Text))); n > MaxCaption {
 		parts, caption = Split(r.Text, MaxMessage), ""
 	}
-	return s.progress.Send(conv, r.Text, len(parts)+1, func(i int) error {
+	return s.progress.Send(conv, r.Text, len(parts)+len(files), func(i int) error {
 		if i < len(parts) {
 			params := sendMessageParams{ChatID: chat, Text: parts[i]}
 			params.LinkPreview.IsDisabled = true
@@ -154,17 +157,21 @@ func (s *Sender) sendFile(ctx context.Context, conv bot.Conv, chat int64, r bot.
 			}
 			return nil
 		}
+		f := files[i-len(parts)]
 		fields := map[string]string{"chat_id": strconv.FormatInt(chat, 10)}
-		if caption != "" {
-			fields["caption"] = caption
-		}
-		if markup != nil {
-			kb, err := json.Marshal(markup)
-			if err != nil {
-				return err
+		if i == len(parts)+len(files)-1 {
+			if caption != "" {
+				fields["caption"] = caption
 			}
-			fields["reply_markup"] = string(kb)
+			if markup != nil {
+				kb, err := json.Marshal(markup)
+				if err != nil {
+					return err
+				}
+				fields["reply_markup"] = string(kb)
+			}
 		}
+		method := map[string]string{"photo": "sendPhoto", "document": "sendDocument"}[f.field]
 		if err := s.api.upload(ctx, method, fields, f, nil); err != nil {
 			return sendErr(err)
 		}
