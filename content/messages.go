@@ -123,7 +123,7 @@ var RequiredMessages = map[string]string{
 	"week_line":       "/week, one line a day: %s the day (\"Mon 1\"), %d sessions, %d of them at night, %d minutes, %d ml",
 	"week_days":       "the days of the week, Monday first, short, separated by spaces: the chart's labels",
 	"chart_words":     "the chart's words, 7 parts separated by |: title, sessions panel, night mark, target line, milk panel (saying what L and R mean), left mark, right mark",
-	"export":          "/export, with the file: her log, %s (\"12 sessions\"), for her lactation consultant; no copy is kept",
+	"export":          "/export, with the files: her log, %s (\"12 sessions\"), and a chart of her last 7 days, for her lactation consultant; no copy is kept",
 	"export_empty":    "/export with an empty log: nothing to send yet; /log after a session",
 	"btn_left":        "button, and the log's wording: left side",
 	"btn_right":       "button, and the log's wording: right side",

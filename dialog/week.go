@@ -166,8 +166,8 @@ func (t *turn) weekText(w *Week) string {
 	return b.String()
 }
 
-// export answers /export: her log as a file, or a word that there is
-// nothing to send yet.
+// export answers /export: her log as a file with the chart of her week as
+// a one-page summary, or a word that there is nothing to send yet.
 func (t *turn) export() {
 	d := t.st.Data
 	if len(d.Log) == 0 {
@@ -178,6 +178,8 @@ func (t *turn) export() {
 		Text:    fmt.Sprintf(t.d.msg("export"), sessions(len(d.Log))),
 		Buttons: t.currentButtons(),
 		Export:  &Export{Zone: zoneName(d), Log: EncodeLog(d.Log)},
+		// The one-page summary for her consultant: the week's chart.
+		Week: t.week(),
 	})
 }
 

@@ -65,6 +65,9 @@ func TestExport(t *testing.T) {
 	if len(replies) != 1 || replies[0].Export == nil {
 		t.Fatalf("Step(/export) = %+v, want one reply with an export", replies)
 	}
+	if replies[0].Week == nil || replies[0].Week.Sessions() != 3 {
+		t.Errorf("Step(/export) week = %+v, want the week's chart as the summary", replies[0].Week)
+	}
 	e := replies[0].Export
 	rows, err := e.Rows()
 	if err != nil || len(rows) != 4 {

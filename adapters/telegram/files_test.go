@@ -113,11 +113,19 @@ func TestWeekAndExportEndToEnd(t *testing.T) {
 	h.say(user, "/week")
 	h.say(user, "/export")
 	photo := h.api.Calls("sendPhoto")
-	if len(photo) != 1 || photo[0].Files["photo"].ContentType != "image/png" || !strings.Contains(photo[0].Params["caption"], "7 days") {
-		t.Fatalf("sendPhoto calls = %+v, want one PNG with the week's text", photo)
+	// /week's chart with its text as the caption, then /export's chart
+	// (the one-page summary) and the CSV with the caption and buttons.
+	if len(photo) != 2 || photo[0].Files["photo"].ContentType != "image/png" || !strings.Contains(photo[0].Params["caption"], "7 days") || photo[1].Params["caption"] != "" {
+		t.Fatalf("sendPhoto calls = %d, want 2: /week's with its text, /export's without", len(photo))
 	}
 	doc := h.api.Calls("sendDocument")
 	if len(doc) != 1 || doc[0].Files["document"].ContentType != "text/csv" || !strings.Contains(string(doc[0].Files["document"].Data), ",both,20,40,35\n") {
-		t.Fatalf("sendDocument calls = %+v, want the CSV with the session", doc)
+		t.Fatalf("sendDocument calls = %d, want the CSV with the session", len(doc))
+	}
+	if !strings.Contains(doc[0].Params["caption"], "lactation consultant") || len(doc[0].Keyboard()) == 0 {
+		t.Errorf("sendDocument caption, keyboard = %q, %v, want /export's text and its buttons", doc[0].Params["caption"], doc[0].Keyboard())
+	}
+	if sent := h.api.Sent(user); sent[len(sent)-1].File == nil || sent[len(sent)-1].File.ContentType != "text/csv" {
+		t.Errorf("the last message in the chat is not the CSV")
 	}
 }
