@@ -4,7 +4,8 @@
 // outlined part of each bar and are also counted in words under the day.
 //
 // Rendering is bounded: at most Limit renders run at once, across the
-// process; a caller over the cap waits, or gives up with its context.
+// process; a caller over the cap waits up to MaxWait, or gives up with its
+// context, and sends the text instead.
 package chart
 
 import (
@@ -15,6 +16,7 @@ import (
 	"image/color"
 	"runtime"
 	"strconv"
+	"time"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -38,6 +40,10 @@ var Limit = max(2, runtime.GOMAXPROCS(0))
 
 var slots = make(chan struct{}, Limit)
 
+// MaxWait is the longest a render waits for a free slot: past it, the
+// sender sends the text instead of a picture late.
+var MaxWait = 5 * time.Second
+
 // The palette: light on near-black. Shades differ in lightness too, and
 // every bar carries its number, so a reader who cannot tell the colours
 // apart loses nothing.
@@ -51,17 +57,22 @@ var (
 	rightBar   = color.RGBA{0x9c, 0x6b, 0x30, 0xff}
 )
 
-// ErrBusy is returned when ctx ends while waiting for a free slot.
+// ErrBusy is returned when ctx ends, or MaxWait passes, while waiting for
+// a free slot.
 var ErrBusy = errors.New("chart: every render slot is busy")
 
 // PNG draws w as a PNG image. It waits for a free render slot; a failure
 // (or a panic in the plotting library) is an error, so the caller can
 // send the text instead.
 func PNG(ctx context.Context, w bot.Week) (out []byte, err error) {
+	wait := time.NewTimer(MaxWait)
+	defer wait.Stop()
 	select {
 	case slots <- struct{}{}:
 	case <-ctx.Done():
 		return nil, fmt.Errorf("%w: %w", ErrBusy, ctx.Err())
+	case <-wait.C:
+		return nil, ErrBusy
 	}
 	defer func() { <-slots }()
 	defer func() {

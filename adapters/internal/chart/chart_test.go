@@ -3,6 +3,7 @@ package chart
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"image"
 	"image/png"
@@ -147,8 +148,13 @@ func TestBusy(t *testing.T) {
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
-	if _, err := PNG(ctx, weeks["empty"]); err == nil {
-		t.Errorf("PNG with every slot taken = nil error, want ErrBusy")
+	if _, err := PNG(ctx, weeks["empty"]); !errors.Is(err, ErrBusy) {
+		t.Errorf("PNG with every slot taken until ctx ends = %v, want ErrBusy", err)
+	}
+	defer func(w time.Duration) { MaxWait = w }(MaxWait)
+	MaxWait = 10 * time.Millisecond
+	if _, err := PNG(context.Background(), weeks["empty"]); !errors.Is(err, ErrBusy) {
+		t.Errorf("PNG with every slot taken past MaxWait = %v, want ErrBusy", err)
 	}
 }
 
