@@ -2,9 +2,13 @@ package dialog
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 func weekState(at time.Time) State {
@@ -91,5 +95,35 @@ func TestExportZoneOffset(t *testing.T) {
 	rows, err := e.Rows()
 	if err != nil || len(rows) != 1 || rows[0].Start.Format("15:04") != "05:30" {
 		t.Errorf("Rows() = %+v, %v, want 05:30", rows, err)
+	}
+}
+
+// TestWeekWordsEveryLanguage checks that every catalog's chart words and
+// day names split as week() reads them. It reads the files themselves: a
+// catalog need not load whole (Spanish on this branch) for its words to
+// be checked.
+func TestWeekWordsEveryLanguage(t *testing.T) {
+	for _, lang := range []string{"en", "es"} {
+		raw, err := os.ReadFile(filepath.Join("..", "content", lang, "messages.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f struct {
+			Messages map[string]string `yaml:"messages"`
+		}
+		if err := yaml.Unmarshal(raw, &f); err != nil {
+			t.Fatalf("%s messages.yaml: %v", lang, err)
+		}
+		if n := len(strings.Split(f.Messages["chart_words"], "|")); n != 7 {
+			t.Errorf("%s chart_words has %d parts, want 7", lang, n)
+		}
+		if n := len(strings.Fields(f.Messages["week_days"])); n != 7 {
+			t.Errorf("%s week_days has %d days, want 7", lang, n)
+		}
+		for _, id := range []string{"week_head", "week_line", "export", "export_empty"} {
+			if f.Messages[id] == "" {
+				t.Errorf("%s messages.yaml lacks %s", lang, id)
+			}
+		}
 	}
 }
