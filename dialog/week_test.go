@@ -55,7 +55,7 @@ func TestWeek(t *testing.T) {
 		}
 	}
 	_, replies, _ := d.Step(weekState(at), Input{Command: "week"}, at)
-	for _, want := range []string{"target of 9", "Thu 19: 1 sessions, 1 at night, 15 min, 0 ml", "Sat 21: 1 sessions, 0 at night, 20 min, 75 ml", "3 sessions"} {
+	for _, want := range []string{"target of 9", "Thu 19: 1, 1 at night, 15 min, 0 ml", "Sat 21: 1, 0 at night, 20 min, 75 ml", "3 sessions"} {
 		if !strings.Contains(replies[0].Text, want) {
 			t.Errorf("/week = %q, lacks %q", replies[0].Text, want)
 		}
