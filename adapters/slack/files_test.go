@@ -108,3 +108,16 @@ func TestWeekAndExportEndToEnd(t *testing.T) {
 		t.Errorf("last DM = %q, want the empty-log message", got)
 	}
 }
+
+func TestSendFileMissingScope(t *testing.T) {
+	api := slacktest.New(t)
+	s := NewSender(api.Client())
+	api.Fail("files.getUploadURLExternal", 1, slacktest.Error("missing_scope"))
+	err := s.Send(context.Background(), ConvKey(slacktest.Team, "U1"), bot.Reply{Text: "Today", Week: &bot.Week{Target: 8}})
+	if !errors.Is(err, bot.ErrUndeliverable) {
+		t.Errorf("Send without files:write = %v, want bot.ErrUndeliverable (sending again cannot help)", err)
+	}
+	if m := api.Messages(slacktest.DM("U1")); len(m) != 1 {
+		t.Errorf("DM messages = %d, want the text, sent before the file", len(m))
+	}
+}

@@ -3,6 +3,7 @@ package slack
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -148,6 +149,10 @@ func (s *Sender) upload(ctx context.Context, user string, f file) error {
 	_, err = s.api.UploadFileContext(ctx, slack.UploadFileParameters{
 		Reader: bytes.NewReader(f.data), FileSize: len(f.data), Filename: f.name, Title: f.title, Channel: ch.ID,
 	})
+	var resp slack.SlackErrorResponse
+	if errors.As(err, &resp) && uploadRefused[resp.Err] {
+		return fmt.Errorf("%w: slack files upload: %s", bot.ErrUndeliverable, resp.Err)
+	}
 	if err != nil {
 		return sendErr(err)
 	}
