@@ -129,3 +129,15 @@ func TestWeekAndExportEndToEnd(t *testing.T) {
 		t.Errorf("the last message in the chat is not the CSV")
 	}
 }
+
+func TestSendPhotoRefused(t *testing.T) {
+	h := newHarness(t)
+	h.api.Fail("sendPhoto", 1, tgtest.Failure{Code: 400, Description: "Bad Request: PHOTO_INVALID_DIMENSIONS"})
+	r := bot.Reply{Text: "Today: 3 sessions", Buttons: []bot.Button{{Label: "Next", Data: "1:w:next:a"}}, Week: &bot.Week{Target: 8}}
+	if err := h.sender.Send(context.Background(), ConvKey(50, 50), r); err != nil {
+		t.Fatalf("Send with the photo refused = %v, want the text sent instead", err)
+	}
+	if sent := h.api.Sent(50); len(sent) != 1 || sent[0].Text != "Today: 3 sessions" || len(sent[0].Buttons()) != 1 {
+		t.Errorf("chat got %+v, want the text and its button", sent)
+	}
+}

@@ -172,10 +172,26 @@ func (s *Sender) sendFiles(ctx context.Context, conv bot.Conv, chat int64, r bot
 			}
 		}
 		method := map[string]string{"photo": "sendPhoto", "document": "sendDocument"}[f.field]
-		if err := s.api.upload(ctx, method, fields, f, nil); err != nil {
-			return sendErr(err)
+		err := s.api.upload(ctx, method, fields, f, nil)
+		if err == nil {
+			return nil
 		}
-		return nil
+		err = sendErr(err)
+		if errors.Is(err, bot.ErrUndeliverable) && errors.Is(err, tgbot.ErrorBadRequest) && fields["caption"] != "" {
+			// Telegram refuses this file: the caption and buttons must
+			// still reach her, as a message.
+			s.log.Error("telegram: file refused, sending the text alone", "conv", conv, "method", method, "err", err)
+			params := sendMessageParams{ChatID: chat, Text: caption}
+			params.LinkPreview.IsDisabled = true
+			if markup != nil {
+				params.ReplyMarkup = markup
+			}
+			if err := s.api.call(ctx, "sendMessage", params, nil); err != nil {
+				return sendErr(err)
+			}
+			return nil
+		}
+		return err
 	})
 }
 
