@@ -58,6 +58,18 @@ type Reply = dialog.Reply
 // Button is one tappable choice under a Reply.
 type Button = dialog.Button
 
+// Week is her last 7 days in numbers, which a Reply may carry for a chart.
+type Week = dialog.Week
+
+// Day is one day of a Week.
+type Day = dialog.Day
+
+// ChartWords are the few words of a Week's chart, in her language.
+type ChartWords = dialog.ChartWords
+
+// Export is her session log, which a Reply may carry to be sent as a file.
+type Export = dialog.Export
+
 // Outgoing is a committed reply waiting in a conversation's outbox. Seq
 // increases within one conversation, in the order replies must be sent.
 type Outgoing struct {

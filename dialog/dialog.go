@@ -264,7 +264,12 @@ func (t *turn) command(cmd string) {
 	case "log":
 		t.startLog()
 	case "today":
-		t.reply(t.today(), t.currentButtons())
+		t.replies = append(t.replies, Reply{Text: t.today(), Buttons: t.currentButtons(), Week: t.week()})
+	case "week":
+		w := t.week()
+		t.replies = append(t.replies, Reply{Text: t.weekText(w), Buttons: t.currentButtons(), Week: w})
+	case "export":
+		t.export()
 	case "plan":
 		t.reply(t.planText(), t.currentButtons())
 	case "lang":

@@ -17,6 +17,13 @@ type Reply struct {
 	// Location is the label of a "share my location" button, on a message
 	// that asks where she is, for platforms that have one (Telegram).
 	Location string `json:"location,omitempty"`
+	// Week is her last 7 days in numbers, for a platform that can draw
+	// them (a chart, a sparkline); Text says the same in words, so a
+	// platform that draws nothing loses nothing.
+	Week *Week `json:"week,omitempty"`
+	// Export is her session log, to be sent as a file (/export). It is
+	// the compact log, not the file, so the outbox row stays small.
+	Export *Export `json:"export,omitempty"`
 }
 
 // Button is one tappable choice. Data travels back as Input.Button when pressed.

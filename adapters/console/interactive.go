@@ -2,12 +2,14 @@ package console
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/letdownbot/letdown/adapters/internal/logcsv"
 	"github.com/letdownbot/letdown/bot"
 )
 
@@ -63,6 +65,7 @@ func show(w io.Writer, replies []bot.Reply) {
 		for _, line := range strings.Split(r.Text, "\n") {
 			fmt.Fprintln(w, "  "+line)
 		}
+		attachment(w, r)
 		if len(r.Buttons) > 0 {
 			fmt.Fprintln(w)
 		}
@@ -71,4 +74,30 @@ func show(w io.Writer, replies []bot.Reply) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// attachment prints what a chat platform would send as a file: her week
+// as a sparkline of sessions a day over the day labels, her log as CSV.
+func attachment(w io.Writer, r bot.Reply) {
+	if wk := r.Week; wk != nil {
+		fmt.Fprintln(w)
+		var labels []string
+		for _, d := range wk.Days {
+			labels = append(labels, d.Label)
+		}
+		target := cmp.Or(wk.Words.Target, "target")
+		fmt.Fprintf(w, "  %s  (%s … %s, %s %d)\n", wk.Sparkline(), labels[0], labels[len(labels)-1], target, wk.Target)
+	}
+	if r.Export != nil {
+		name, data, err := logcsv.File(*r.Export)
+		if err != nil {
+			fmt.Fprintln(w, "  (the log could not be written as a file)")
+			return
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "  -- %s --\n", name)
+		for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+			fmt.Fprintln(w, "  "+line)
+		}
+	}
 }

@@ -413,5 +413,14 @@ func (r *record) expire(now time.Time) bool {
 
 func cloneReply(r bot.Reply) bot.Reply {
 	r.Buttons = slices.Clone(r.Buttons)
+	if r.Week != nil {
+		w := *r.Week
+		r.Week = &w
+	}
+	if r.Export != nil {
+		e := *r.Export
+		e.Log = slices.Clone(e.Log)
+		r.Export = &e
+	}
 	return r
 }

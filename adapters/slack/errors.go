@@ -37,6 +37,17 @@ var undeliverable = map[string]bool{
 	"invalid_attachments":   true,
 }
 
+// Slack's error codes that refuse a file upload for good: the app lacks
+// files:write, or the workspace allows no uploads. The reply's text has
+// gone by then; the file is dropped.
+var uploadRefused = map[string]bool{
+	"missing_scope":                       true,
+	"not_allowed_token_type":              true,
+	"file_uploads_disabled":               true,
+	"file_uploads_except_images_disabled": true,
+	"restricted_action":                   true,
+}
+
 // apiError is a failed Web API call reduced to what is safe to print: the
 // method and Slack's error code (or a kind), never a request or response
 // body. Unwrap keeps errors.Is and errors.As working on the library's error.

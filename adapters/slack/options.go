@@ -1,9 +1,11 @@
 package slack
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
+	"github.com/letdownbot/letdown/adapters/internal/chart"
 	"github.com/letdownbot/letdown/bot"
 )
 
@@ -30,6 +32,7 @@ type Option func(*options)
 
 type options struct {
 	log          *slog.Logger
+	draw         func(context.Context, bot.Week) ([]byte, error)
 	notify       func(bot.Conv)
 	botUserID    string
 	bodyLimit    int64
@@ -42,6 +45,7 @@ type options struct {
 func newOptions(opts []Option) options {
 	o := options{
 		log:          slog.Default(),
+		draw:         chart.PNG,
 		bodyLimit:    DefaultBodyLimit,
 		ackTimeout:   DefaultAckTimeout,
 		choreTimeout: DefaultChoreTimeout,
@@ -52,6 +56,12 @@ func newOptions(opts []Option) options {
 		opt(&o)
 	}
 	return o
+}
+
+// WithDraw sets how the Sender draws her week as a PNG (default
+// chart.PNG): a failing one shows the text fallback in tests.
+func WithDraw(draw func(context.Context, bot.Week) ([]byte, error)) Option {
+	return func(o *options) { o.draw = draw }
 }
 
 // WithLogger sets where problems are logged (all). Logs carry

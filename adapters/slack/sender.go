@@ -1,7 +1,9 @@
 package slack
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -10,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/letdownbot/letdown/adapters/internal/logcsv"
 	"github.com/letdownbot/letdown/adapters/internal/textsplit"
 
 	"github.com/slack-go/slack"
@@ -56,13 +59,14 @@ var _ bot.Sender = (*Sender)(nil)
 type Sender struct {
 	api      *slack.Client
 	log      *slog.Logger
-	progress *textsplit.Progress // how far replies too long for one message got
+	draw     func(context.Context, bot.Week) ([]byte, error) // the week as a PNG
+	progress *textsplit.Progress                             // how far replies too long for one message got
 }
 
 // NewSender returns a Sender using api. It reads WithLogger.
 func NewSender(api *slack.Client, opts ...Option) *Sender {
 	o := newOptions(opts)
-	return &Sender{api: api, log: o.log, progress: textsplit.NewProgress()}
+	return &Sender{api: api, log: o.log, draw: o.draw, progress: textsplit.NewProgress()}
 }
 
 // Send delivers r to the DM in conv. Its error is what bot.Sender asks
@@ -80,7 +84,18 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 		s.log.Error("slack: empty reply not sent", "conv", conv)
 		return nil
 	}
-	return s.progress.Send(conv, r.Text, len(msgs), func(i int) error {
+	files, drawn := s.attachments(ctx, conv, r)
+	if r.Week != nil && !drawn {
+		// The chart could not be drawn: the text says it in words, and
+		// a sparkline shows the shape.
+		r.Text += "\n\n" + r.Week.Sparkline()
+		msgs = Messages(r, s.dropped(conv))
+	}
+	// The files go last, after the text and its buttons.
+	return s.progress.Send(conv, r.Text, len(msgs)+len(files), func(i int) error {
+		if i >= len(msgs) {
+			return s.upload(ctx, user, files[i-len(msgs)])
+		}
 		m := msgs[i]
 		_, _, err := s.api.PostMessageContext(ctx, user,
 			slack.MsgOptionText(m.Text, true),
@@ -92,6 +107,56 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 		}
 		return nil
 	})
+}
+
+// file is one file for her DM: its name, title and bytes.
+type file struct {
+	name, title string
+	data        []byte
+}
+
+// attachments are the files r carries, in the order they go: her week
+// drawn as a PNG, then her log as a CSV. drawn reports whether the week,
+// if any, was drawn. A file that could not be made is left out and
+// logged, without her data.
+func (s *Sender) attachments(ctx context.Context, conv bot.Conv, r bot.Reply) (files []file, drawn bool) {
+	if r.Week != nil {
+		data, err := s.draw(ctx, *r.Week)
+		if err != nil {
+			s.log.Error("slack: chart not drawn, sending text", "conv", conv, "err", err)
+		} else {
+			files, drawn = append(files, file{name: "week.png", title: r.Week.Words.Title, data: data}), true
+		}
+	}
+	if r.Export != nil {
+		name, data, err := logcsv.File(*r.Export)
+		if err != nil {
+			s.log.Error("slack: export not written", "conv", conv, "err", err)
+		} else {
+			files = append(files, file{name: name, title: name, data: data})
+		}
+	}
+	return files, drawn
+}
+
+// upload shares f in her DM with files upload v2, which needs the DM's
+// channel id, not her user id.
+func (s *Sender) upload(ctx context.Context, user string, f file) error {
+	ch, _, _, err := s.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}, ReturnIM: true})
+	if err != nil {
+		return sendErr(err)
+	}
+	_, err = s.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Reader: bytes.NewReader(f.data), FileSize: len(f.data), Filename: f.name, Title: f.title, Channel: ch.ID,
+	})
+	var resp slack.SlackErrorResponse
+	if errors.As(err, &resp) && uploadRefused[resp.Err] {
+		return fmt.Errorf("%w: slack files upload: %s", bot.ErrUndeliverable, resp.Err)
+	}
+	if err != nil {
+		return sendErr(err)
+	}
+	return nil
 }
 
 func (s *Sender) dropped(conv bot.Conv) func(i int, b bot.Button) {

@@ -7,7 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
+	"slices"
 	"strings"
 
 	tgbot "github.com/go-telegram/bot"
@@ -53,6 +57,51 @@ func (a *jsonAPI) call(ctx context.Context, method string, params, out any) erro
 		return errors.New("telegram " + method + ": bad API URL")
 	}
 	req.Header.Set("Content-Type", "application/json")
+	return a.do(req, out)
+}
+
+// upload sends fields and one file to method as multipart/form-data, as
+// sendPhoto and sendDocument need, and decodes the result into out (if
+// not nil). The file's part carries its content type (image/png,
+// text/csv).
+func (a *jsonAPI) upload(ctx context.Context, method string, fields map[string]string, f file, out any) error {
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		if err := w.WriteField(k, fields[k]); err != nil {
+			return err
+		}
+	}
+	h := make(textproto.MIMEHeader)
+	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, f.field, f.name))
+	h.Set("Content-Type", f.contentType)
+	part, err := w.CreatePart(h)
+	if err != nil {
+		return err
+	}
+	if _, err := part.Write(f.data); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.base+method, &body)
+	if err != nil {
+		return errors.New("telegram " + method + ": bad API URL")
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return a.do(req, out)
+}
+
+// file is one file to upload: the form field it goes in ("photo",
+// "document"), its name, content type and bytes.
+type file struct {
+	field, name, contentType string
+	data                     []byte
+}
+
+// do makes the request and reads Telegram's answer.
+func (a *jsonAPI) do(req *http.Request, out any) error {
 	resp, err := a.http.Do(req)
 	if err != nil {
 		return unwrapURL(err)

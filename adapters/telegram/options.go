@@ -1,10 +1,12 @@
 package telegram
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/letdownbot/letdown/adapters/internal/chart"
 	"github.com/letdownbot/letdown/bot"
 )
 
@@ -26,6 +28,7 @@ type Option func(*options)
 
 type options struct {
 	log          *slog.Logger
+	draw         func(context.Context, bot.Week) ([]byte, error)
 	notify       func(bot.Conv)
 	username     string
 	bodyLimit    int64
@@ -40,6 +43,7 @@ type options struct {
 func newOptions(opts []Option) options {
 	o := options{
 		log:          slog.Default(),
+		draw:         chart.PNG,
 		bodyLimit:    DefaultBodyLimit,
 		choreTimeout: DefaultChoreTimeout,
 		pollTimeout:  DefaultPollTimeout,
@@ -51,6 +55,12 @@ func newOptions(opts []Option) options {
 		opt(&o)
 	}
 	return o
+}
+
+// WithDraw sets how the Sender draws her week as a PNG (default
+// chart.PNG): a failing one shows the text fallback in tests.
+func WithDraw(draw func(context.Context, bot.Week) ([]byte, error)) Option {
+	return func(o *options) { o.draw = draw }
 }
 
 // WithLogger sets where problems are logged (all three). Logs carry

@@ -2,15 +2,19 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/letdownbot/letdown/adapters/internal/logcsv"
 	"github.com/letdownbot/letdown/adapters/internal/textsplit"
 	"github.com/letdownbot/letdown/bot"
 )
@@ -53,13 +57,14 @@ type Sender struct {
 	client   *tgbot.Bot
 	api      *jsonAPI // sendMessage as JSON: see jsonAPI
 	log      *slog.Logger
-	progress *textsplit.Progress // how far split replies got
+	draw     func(context.Context, bot.Week) ([]byte, error) // the week as a PNG
+	progress *textsplit.Progress                             // how far split replies got
 }
 
 // NewSender returns a Sender using client. It reads WithLogger.
 func NewSender(client *tgbot.Bot, opts ...Option) *Sender {
 	o := newOptions(opts)
-	return &Sender{client: client, api: newJSONAPI(client, o), log: o.log, progress: textsplit.NewProgress()}
+	return &Sender{client: client, api: newJSONAPI(client, o), log: o.log, draw: o.draw, progress: textsplit.NewProgress()}
 }
 
 // Send delivers r to the chat in conv. Its error is what bot.Sender asks
@@ -83,6 +88,16 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 	} else if kb != nil {
 		markup = kb
 	}
+	files, drawn := s.attachments(ctx, conv, r)
+	if r.Week != nil && !drawn {
+		// The chart could not be drawn: the text says it in words, and
+		// a sparkline shows the shape.
+		r.Text += "\n\n" + r.Week.Sparkline()
+		parts = Split(r.Text, MaxMessage)
+	}
+	if len(files) > 0 {
+		return s.sendFiles(ctx, conv, chat, r, files, markup)
+	}
 	return s.progress.Send(conv, r.Text, len(parts), func(i int) error {
 		params := sendMessageParams{ChatID: chat, Text: parts[i]}
 		params.LinkPreview.IsDisabled = true
@@ -93,6 +108,90 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 			return sendErr(err)
 		}
 		return nil
+	})
+}
+
+// MaxCaption is the most characters (UTF-16 code units) in a photo's or
+// a document's caption.
+const MaxCaption = 1024
+
+// attachments are the files r carries, in the order they go: her week
+// drawn as a PNG (sendPhoto), then her log as a CSV (sendDocument).
+// drawn reports whether the week, if any, was drawn. A file that could
+// not be made is left out and logged, without her data.
+func (s *Sender) attachments(ctx context.Context, conv bot.Conv, r bot.Reply) (files []file, drawn bool) {
+	if r.Week != nil {
+		data, err := s.draw(ctx, *r.Week)
+		if err != nil {
+			s.log.Error("telegram: chart not drawn, sending text", "conv", conv, "err", err)
+		} else {
+			files, drawn = append(files, file{field: "photo", name: "week.png", contentType: "image/png", data: data}), true
+		}
+	}
+	if r.Export != nil {
+		name, data, err := logcsv.File(*r.Export)
+		if err != nil {
+			s.log.Error("telegram: export not written", "conv", conv, "err", err)
+		} else {
+			files = append(files, file{field: "document", name: name, contentType: "text/csv", data: data})
+		}
+	}
+	return files, drawn
+}
+
+// sendFiles sends the files, the last with the reply's text as its
+// caption and its buttons. A text too long for a caption goes first as
+// messages of its own. A retry resumes after what went.
+func (s *Sender) sendFiles(ctx context.Context, conv bot.Conv, chat int64, r bot.Reply, files []file, markup any) error {
+	var parts []string
+	caption := r.Text
+	if n := len(utf16.Encode([]rune(r.Text))); n > MaxCaption {
+		parts, caption = Split(r.Text, MaxMessage), ""
+	}
+	return s.progress.Send(conv, r.Text, len(parts)+len(files), func(i int) error {
+		if i < len(parts) {
+			params := sendMessageParams{ChatID: chat, Text: parts[i]}
+			params.LinkPreview.IsDisabled = true
+			if err := s.api.call(ctx, "sendMessage", params, nil); err != nil {
+				return sendErr(err)
+			}
+			return nil
+		}
+		f := files[i-len(parts)]
+		fields := map[string]string{"chat_id": strconv.FormatInt(chat, 10)}
+		if i == len(parts)+len(files)-1 {
+			if caption != "" {
+				fields["caption"] = caption
+			}
+			if markup != nil {
+				kb, err := json.Marshal(markup)
+				if err != nil {
+					return err
+				}
+				fields["reply_markup"] = string(kb)
+			}
+		}
+		method := map[string]string{"photo": "sendPhoto", "document": "sendDocument"}[f.field]
+		err := s.api.upload(ctx, method, fields, f, nil)
+		if err == nil {
+			return nil
+		}
+		err = sendErr(err)
+		if errors.Is(err, bot.ErrUndeliverable) && errors.Is(err, tgbot.ErrorBadRequest) && fields["caption"] != "" {
+			// Telegram refuses this file: the caption and buttons must
+			// still reach her, as a message.
+			s.log.Error("telegram: file refused, sending the text alone", "conv", conv, "method", method, "err", err)
+			params := sendMessageParams{ChatID: chat, Text: caption}
+			params.LinkPreview.IsDisabled = true
+			if markup != nil {
+				params.ReplyMarkup = markup
+			}
+			if err := s.api.call(ctx, "sendMessage", params, nil); err != nil {
+				return sendErr(err)
+			}
+			return nil
+		}
+		return err
 	})
 }
 

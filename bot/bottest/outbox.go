@@ -26,6 +26,32 @@ func testOutboxContract(t *testing.T, newHarness func(t *testing.T) Harness) {
 	t.Run("ClaimQueue", func(t *testing.T) { testClaimQueue(t, newHarness(t)) })
 	t.Run("CommitClaim", func(t *testing.T) { testCommitClaim(t, newHarness(t)) })
 	t.Run("Block", func(t *testing.T) { testBlock(t, newHarness(t)) })
+	t.Run("Attachments", func(t *testing.T) { testAttachments(t, newHarness(t)) })
+}
+
+// testAttachments checks that a reply's week and export come out of the
+// outbox as they went in, and that the store keeps no alias to them.
+func testAttachments(t *testing.T, h Harness) {
+	ctx := context.Background()
+	const conv = bot.Conv("tg:69:69")
+	w := &bot.Week{Target: 9, Words: bot.ChartWords{Title: "Your last 7 days", Night: "night"}}
+	w.Days[6] = bot.Day{Label: "Sun 22", Sessions: 3, Night: 1, Minutes: 60, MlLeft: 40, MlRight: 35}
+	r := bot.Reply{Text: "here", Week: w, Export: &bot.Export{Zone: "Europe/Madrid", Log: []byte{1, 2, 3}}}
+	mustCommit(t, h.Store, bot.Commit{Conv: conv, State: []byte("s"), Replies: []bot.Reply{r}, TTL: time.Hour})
+	w.Days[6].Sessions = 99
+	r.Export.Log[0] = 9
+	out, err := h.Store.Pending(ctx, conv, 10)
+	if err != nil || len(out) != 1 {
+		t.Fatalf("Pending = %v, %v; want one reply", out, err)
+	}
+	got := out[0].Reply
+	if got.Week == nil || got.Week.Days[6] != (bot.Day{Label: "Sun 22", Sessions: 3, Night: 1, Minutes: 60, MlLeft: 40, MlRight: 35}) ||
+		got.Week.Target != 9 || got.Week.Words.Night != "night" {
+		t.Errorf("Pending week = %+v, want what was committed", got.Week)
+	}
+	if got.Export == nil || got.Export.Zone != "Europe/Madrid" || !slices.Equal(got.Export.Log, []byte{1, 2, 3}) {
+		t.Errorf("Pending export = %+v, want what was committed", got.Export)
+	}
 }
 
 // testClaimQueue checks that a lease hands out the pending replies in

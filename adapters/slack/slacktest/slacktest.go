@@ -8,9 +8,11 @@ package slacktest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -114,8 +116,23 @@ func RateLimited(sec int) Failure {
 func Error(code string) Failure { return Failure{Error: code} }
 
 // Server is the fake Web API.
+// Upload is one file uploaded the way files upload v2 does it
+// (files.getUploadURLExternal, the upload, files.completeUploadExternal).
+type Upload struct {
+	ID          string
+	Name        string // the file name given to files.getUploadURLExternal
+	ContentType string // the upload part's content type
+	Data        []byte
+	Title       string
+	Channel     string // where files.completeUploadExternal shared it; "" until then
+	Comment     string // the initial comment
+	length      int    // the size files.getUploadURLExternal was told
+}
+
 type Server struct {
 	*httptest.Server
+
+	uploads []*Upload
 
 	mu       sync.Mutex
 	calls    []Call
@@ -222,8 +239,65 @@ func (s *Server) WaitCalls(t testing.TB, method string, n int) []Call {
 	}
 }
 
+// Uploads returns the files uploaded so far, shared or not, oldest first.
+func (s *Server) Uploads() []Upload {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Upload, len(s.uploads))
+	for i, u := range s.uploads {
+		out[i] = *u
+	}
+	return out
+}
+
+// upload takes the file sent to an upload URL files.getUploadURLExternal
+// handed out. s.mu must not be held.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request, id string) {
+	if err := r.ParseMultipartForm(10 << 20); err != nil {
+		http.Error(w, "bad upload", http.StatusBadRequest)
+		return
+	}
+	fh := r.MultipartForm.File["file"]
+	if len(fh) == 0 {
+		http.Error(w, "no file", http.StatusBadRequest)
+		return
+	}
+	f, err := fh[0].Open()
+	if err != nil {
+		http.Error(w, "bad upload", http.StatusBadRequest)
+		return
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		http.Error(w, "bad upload", http.StatusBadRequest)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, Call{Method: "upload", Params: url.Values{"id": {id}}})
+	close(s.changed)
+	s.changed = make(chan struct{})
+	for _, u := range s.uploads {
+		if u.ID == id && u.Data == nil {
+			u.Data, u.ContentType = data, fh[0].Header.Get("Content-Type")
+			if u.length != len(data) {
+				http.Error(w, "the file is not the size announced", http.StatusBadRequest)
+				return
+			}
+			fmt.Fprintf(w, "OK - %d", len(data))
+			return
+		}
+	}
+	http.Error(w, "unknown upload", http.StatusNotFound)
+}
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
+	if id, ok := strings.CutPrefix(method, "upload/"); ok {
+		s.upload(w, r, id)
+		return
+	}
 	params := url.Values{}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		var body map[string]any
@@ -308,6 +382,40 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		reply(w, map[string]any{"ok": true, "url": s.socket})
+	case "files.getUploadURLExternal":
+		n, _ := strconv.Atoi(params.Get("length"))
+		if params.Get("filename") == "" || n <= 0 {
+			reply(w, map[string]any{"ok": false, "error": "invalid_arguments"})
+			return
+		}
+		id := fmt.Sprintf("F%04d", len(s.uploads)+1)
+		s.uploads = append(s.uploads, &Upload{ID: id, Name: params.Get("filename"), length: n})
+		reply(w, map[string]any{"ok": true, "upload_url": s.APIURL() + "upload/" + id, "file_id": id})
+	case "files.completeUploadExternal":
+		var files []struct {
+			ID    string `json:"id"`
+			Title string `json:"title"`
+		}
+		if err := json.Unmarshal([]byte(params.Get("files")), &files); err != nil || len(files) == 0 {
+			reply(w, map[string]any{"ok": false, "error": "invalid_arguments"})
+			return
+		}
+		var out []map[string]any
+		for _, f := range files {
+			var up *Upload
+			for _, u := range s.uploads {
+				if u.ID == f.ID {
+					up = u
+				}
+			}
+			if up == nil || up.Data == nil {
+				reply(w, map[string]any{"ok": false, "error": "file_not_found"})
+				return
+			}
+			up.Title, up.Channel, up.Comment = f.Title, params.Get("channel_id"), params.Get("initial_comment")
+			out = append(out, map[string]any{"id": up.ID, "title": up.Title})
+		}
+		reply(w, map[string]any{"ok": true, "files": out})
 	case "conversations.open":
 		reply(w, map[string]any{"ok": true, "channel": map[string]any{"id": DM(params.Get("users"))}})
 	default:

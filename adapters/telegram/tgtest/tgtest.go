@@ -51,6 +51,16 @@ type Call struct {
 	Params map[string]string
 	// Code is the HTTP status the fake answered: 200, or the error code.
 	Code int
+	// Files are the files a multipart call uploaded, by form field
+	// ("photo", "document").
+	Files map[string]File
+}
+
+// File is one uploaded file, as the multipart part described it.
+type File struct {
+	Name        string
+	ContentType string
+	Data        []byte
 }
 
 // Int returns a numeric parameter, or 0.
@@ -72,6 +82,9 @@ type Message struct {
 	// Keyboard is the message's inline keyboard as it is now: an
 	// editMessageReplyMarkup changes it.
 	Keyboard [][]models.InlineKeyboardButton
+	// File is the photo or document a sendPhoto or sendDocument carried;
+	// Text is then its caption.
+	File *File
 }
 
 // Buttons returns the keyboard's buttons, row after row.
@@ -252,7 +265,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		write(w, response{ErrorCode: 401, Description: "Unauthorized"})
 		return
 	}
-	params, err := decode(r)
+	params, files, err := decode(r)
 	if err != nil {
 		write(w, response{ErrorCode: 400, Description: "Bad Request: " + err.Error()})
 		return
@@ -262,8 +275,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	resp := s.answer(method, params)
+	resp := s.answer(method, params, files)
 	s.record(method, params, resp)
+	if len(files) > 0 {
+		s.calls[len(s.calls)-1].Files = files
+	}
 	s.mu.Unlock()
 	write(w, resp)
 }
@@ -299,7 +315,7 @@ func (s *Server) failure(method string) (response, bool) {
 }
 
 // answer does one call other than getUpdates. s.mu must be held.
-func (s *Server) answer(method string, p map[string]string) response {
+func (s *Server) answer(method string, p map[string]string, files map[string]File) response {
 	if resp, ok := s.failure(method); ok {
 		return resp
 	}
@@ -329,6 +345,22 @@ func (s *Server) answer(method string, p map[string]string) response {
 		}
 		s.nextID++
 		m := Message{ID: s.nextID, ChatID: chat, Text: text, Keyboard: kb}
+		s.messages = append(s.messages, m)
+		return ok(wire(m))
+	case "sendPhoto", "sendDocument":
+		chat, _ := strconv.ParseInt(p["chat_id"], 10, 64)
+		field := map[string]string{"sendPhoto": "photo", "sendDocument": "document"}[method]
+		f, found := files[field]
+		switch {
+		case chat == 0:
+			return bad("chat not found")
+		case !found || len(f.Data) == 0:
+			return bad("there is no " + field + " in the request")
+		case len(utf16.Encode([]rune(p["caption"]))) > 1024:
+			return bad("message caption is too long")
+		}
+		s.nextID++
+		m := Message{ID: s.nextID, ChatID: chat, Text: p["caption"], Keyboard: keyboard(p["reply_markup"]), File: &f}
 		s.messages = append(s.messages, m)
 		return ok(wire(m))
 	case "editMessageReplyMarkup":
@@ -437,22 +469,23 @@ func keyboard(raw string) [][]models.InlineKeyboardButton {
 
 // decode reads a request's parameters from a JSON, multipart or
 // URL-encoded body, the three forms the Bot API accepts.
-func decode(r *http.Request) (map[string]string, error) {
+func decode(r *http.Request) (map[string]string, map[string]File, error) {
 	params := make(map[string]string)
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(body) == 0 {
-		return params, nil // a call without parameters, such as getMe
+		return params, nil, nil // a call without parameters, such as getMe
 	}
+	var files map[string]File
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch ct {
 	case "application/json":
 		var raw map[string]json.RawMessage
 		if err := json.Unmarshal(body, &raw); err != nil {
-			return nil, fmt.Errorf("can't parse JSON: %v", err)
+			return nil, nil, fmt.Errorf("can't parse JSON: %v", err)
 		}
 		for k, v := range raw {
 			var s string
@@ -464,22 +497,37 @@ func decode(r *http.Request) (map[string]string, error) {
 		}
 	case "multipart/form-data":
 		if err := r.ParseMultipartForm(10 << 20); err != nil {
-			return nil, fmt.Errorf("can't parse form: %v", err)
+			return nil, nil, fmt.Errorf("can't parse form: %v", err)
 		}
 		for k, v := range r.MultipartForm.Value {
 			params[k] = v[0]
 		}
+		for k, v := range r.MultipartForm.File {
+			f, err := v[0].Open()
+			if err != nil {
+				return nil, nil, err
+			}
+			data, err := io.ReadAll(f)
+			f.Close()
+			if err != nil {
+				return nil, nil, err
+			}
+			if files == nil {
+				files = make(map[string]File)
+			}
+			files[k] = File{Name: v[0].Filename, ContentType: v[0].Header.Get("Content-Type"), Data: data}
+		}
 	case "", "application/x-www-form-urlencoded":
 		if err := r.ParseForm(); err != nil {
-			return nil, fmt.Errorf("can't parse form: %v", err)
+			return nil, nil, fmt.Errorf("can't parse form: %v", err)
 		}
 		for k, v := range r.Form {
 			params[k] = v[0]
 		}
 	default:
-		return nil, fmt.Errorf("unsupported content type %q", ct)
+		return nil, nil, fmt.Errorf("unsupported content type %q", ct)
 	}
-	return params, nil
+	return params, files, nil
 }
 
 func write(w http.ResponseWriter, resp response) {
@@ -507,7 +555,7 @@ func WebhookCall(resp *http.Response) (Call, error) {
 	}
 	r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
 	r.Header.Set("Content-Type", resp.Header.Get("Content-Type"))
-	p, err := decode(r)
+	p, _, err := decode(r)
 	switch {
 	case err == nil && p["method"] != "":
 		c.Method = p["method"]
