@@ -3,6 +3,7 @@ package content
 // RequiredMessages lists the ids every catalog's messages.yaml must define,
 // with what each is for. The dialog uses no other fixed text.
 var RequiredMessages = map[string]string{
+	"greeting":     "a hello back, short, before her current question is asked again",
 	"welcome":      "first message on /start: who the bot is, and the disclaimer (education, not diagnosis; emergencies go to the local emergency number)",
 	"screen":       "the safety check before any tip: do any of these apply right now?",
 	"screen_clear": "after 'None of these': thanks, on to a few questions",

@@ -62,6 +62,9 @@ type Lexicon struct {
 	// Places are common names and abbreviations of places, with their
 	// IANA time zone: "nyc" -> America/New_York.
 	Places map[string]string `yaml:"places"`
+	// Greetings are what people type to say hello ("hi", "good morning"):
+	// a message that is only a greeting is greeted back, with where she is.
+	Greetings []string `yaml:"greetings"`
 	// Asking are words that open a question ("how", "should").
 	Asking []string `yaml:"asking"`
 	// Wh are the words that make a question wherever they stand.

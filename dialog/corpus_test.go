@@ -90,6 +90,8 @@ func (d *Dialog) understoodAs(l corpusLine) (string, bool) {
 		return got, kind != "flag"
 	case "question":
 		return got, kind == "question" && id == l.expect
+	case "greeting":
+		return got, kind == "greeting"
 	case "command":
 		// Pressing the button that runs the command ("1:remind") is as good.
 		return got, (kind == "command" && id == l.expect) || (kind == "answer" && id == "1:"+l.expect)
@@ -118,6 +120,8 @@ func (d *Dialog) corpusRow(l corpusLine) string {
 		return "questions answered from the right step"
 	case "command":
 		return "commands asked for in words"
+	case "greeting":
+		return "greetings answered"
 	}
 	return "unknown category " + l.category
 }
@@ -131,6 +135,7 @@ var goals = map[string]float64{
 	"benign look-alikes (no false alarm)":      99,
 	"questions answered from the right step":   92,
 	"commands asked for in words":              95,
+	"greetings answered":                       95,
 }
 
 // TestCorpus scores the dialog's understanding on the message corpus and

@@ -343,6 +343,13 @@ func (t *turn) text(text string) {
 		t.command(name)
 		return
 	}
+	if u.greeting(tx) && t.st.Name != stateCrisis {
+		// A hello is answered in kind, with where she is.
+		t.understood("greeting", "")
+		t.say(t.d.msg("greeting"))
+		t.prompt()
+		return
+	}
 	guesses, ok := t.typedAnswer(tx, text)
 	if ok {
 		return

@@ -39,6 +39,9 @@ type understanding struct {
 	// apart are the ways of saying where her baby is, when they are apart
 	// (content.ApartValues), as choices keyed by the place.
 	apart []understand.Choice
+	// greetings are the lexicon's hellos, analysed: a message that is
+	// exactly one is greeted back.
+	greetings []understand.Phrase
 }
 
 // changing are the commands that start over, stop or erase something: a
@@ -101,6 +104,8 @@ func newUnderstanding(cat *content.Catalog) *understanding {
 	for w := range lex.Contractions {
 		known = append(known, w)
 	}
+	// Hellos are vocabulary too: "helo" is a slip of "hello", not "help".
+	vocab = append(vocab, lex.Greetings...)
 	an := understand.NewFor(cat.Lang, lex, vocab, known)
 	an.Prime(vocab)
 	an.Prime(known)
@@ -119,6 +124,9 @@ func newUnderstanding(cat *content.Catalog) *understanding {
 			set[bareForm(s)] = true
 		}
 		u.exact[key] = set
+	}
+	for _, g := range lex.Greetings {
+		u.greetings = append(u.greetings, an.Phrase(g))
 	}
 	for _, c := range cat.Commands {
 		for _, w := range append([]string{c.Name}, c.Asks...) {
@@ -188,6 +196,24 @@ func (u *understanding) apartIn(tx understand.Text) string {
 		return ""
 	}
 	return ch.Key
+}
+
+// greeting reports whether a message is only a hello ("hi!", "Buenos
+// días"), spelling slips and accents as the analyser takes them.
+func (u *understanding) greeting(tx understand.Text) bool {
+	for _, g := range u.greetings {
+		if len(g) != len(tx) || len(tx) == 0 {
+			continue
+		}
+		same := true
+		for i := range g {
+			same = same && g[i] == tx[i].Stem
+		}
+		if same {
+			return true
+		}
+	}
+	return false
 }
 
 // saysExactly reports whether a message is exactly one of the buttons'
