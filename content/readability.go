@@ -122,8 +122,13 @@ var (
 	sentenceRE = regexp.MustCompile(`[.!?]+(\s|$)|\n`)
 )
 
-// countText counts the sentences, words and syllables of s.
-func countText(s string) textStats {
+// countText counts the sentences, words and English syllables of s.
+func countText(s string) textStats { return countWith(s, syllables) }
+
+// countWith counts the sentences and words of s, and its syllables as
+// syllables counts them in one word: links and citations left out, each
+// line at least one sentence.
+func countWith(s string, syllables func(string) int) textStats {
 	s = urlRE.ReplaceAllString(s, " ")
 	s = citationRE.ReplaceAllString(s, " ")
 	var st textStats

@@ -132,23 +132,7 @@ func SpanishReadings(c *Catalog) []Reading {
 
 // countTextES counts the sentences, words and Spanish syllables of s, with
 // the same rules as countText.
-func countTextES(s string) textStats {
-	s = urlRE.ReplaceAllString(s, " ")
-	s = citationRE.ReplaceAllString(s, " ")
-	var st textStats
-	for _, sentence := range sentenceRE.Split(s, -1) {
-		n := 0
-		for _, w := range words(sentence) {
-			n++
-			st.syllables += syllablesES(w)
-		}
-		if n > 0 {
-			st.words += n
-			st.sentences++
-		}
-	}
-	return st
-}
+func countTextES(s string) textStats { return countWith(s, syllablesES) }
 
 // Kinds of letter for Spanish syllables.
 const (
