@@ -223,7 +223,6 @@ func (e *Engine) commit(ctx context.Context, c Commit) ([]Outgoing, error) {
 func (e *Engine) load(ctx context.Context, conv Conv, cached bool) (Snapshot, error) {
 	if cached {
 		if snap, ok := e.cache.get(conv); ok {
-			e.stats.cacheHits.Add(1)
 			return snap, nil
 		}
 	}
@@ -231,7 +230,6 @@ func (e *Engine) load(ctx context.Context, conv Conv, cached bool) (Snapshot, er
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("load %s: %w", conv, err)
 	}
-	e.stats.loads.Add(1)
 	e.cache.put(conv, snap)
 	return snap, nil
 }
@@ -324,8 +322,6 @@ type Stats struct {
 	Duplicates int64 // updates dropped as already handled
 	Conflicts  int64 // commits that lost a race and were retried
 	Fallbacks  int64 // messages the dialog did not understand
-	Loads      int64 // conversations read from the store
-	CacheHits  int64 // turns that started from the Engine's own copy instead
 	RedFlags   int64 // red-flag referrals
 	// FallbacksIn counts the fallbacks by the dialog state they came in:
 	// the question hardest to answer by typing shows. State names are a
@@ -345,7 +341,6 @@ type StepCounts struct {
 
 type stats struct {
 	turns, duplicates, conflicts, fallbacks, redFlags atomic.Int64
-	loads, cacheHits                                  atomic.Int64
 	fallbacksIn                                       sync.Map // state name -> *atomic.Int64
 	steps                                             sync.Map // step id -> *stepCounts
 }
@@ -381,8 +376,6 @@ func (e *Engine) Stats() Stats {
 		Duplicates: e.stats.duplicates.Load(),
 		Conflicts:  e.stats.conflicts.Load(),
 		Fallbacks:  e.stats.fallbacks.Load(),
-		Loads:      e.stats.loads.Load(),
-		CacheHits:  e.stats.cacheHits.Load(),
 		RedFlags:   e.stats.redFlags.Load(),
 		FallbacksIn: func() map[string]int64 {
 			m := map[string]int64{}

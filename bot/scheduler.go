@@ -191,12 +191,12 @@ func (s *Scheduler) fire(ctx context.Context, d Due) {
 	// is due later than this slot, the entry moves there: the commit that
 	// moved her plan on may have died before writing the index (I5), and
 	// dropping the entry would lose her schedule for good.
-	done := s.reminders.Done
 	if res.Wake.After(d.At) {
-		s.stats.requeued.Add(1)
-		done = func(ctx context.Context, d Due) error { return s.reminders.Requeue(ctx, d, res.Wake) }
+		err = s.reminders.Requeue(ctx, d, res.Wake)
+	} else {
+		err = s.reminders.Done(ctx, d)
 	}
-	if err := done(ctx, d); err != nil {
+	if err != nil {
 		// The turn committed; the claim comes due again after the lease
 		// and its turn is then a Duplicate.
 		s.stats.errors.Add(1)
@@ -209,12 +209,7 @@ type SchedulerStats struct {
 	Claimed    int64 // reminders claimed
 	Handled    int64 // reminder turns run (committed, or with nothing to say)
 	Duplicates int64 // claims whose slot had already been handled
-	// Requeued counts claims put back at a later time her state holds,
-	// rather than removed: usually her plan moved on and the commit that
-	// did so rewrote the index too, so the put-back finds it rescheduled
-	// and leaves it; otherwise it mends an index a crash left behind.
-	Requeued int64
-	Errors   int64 // failed claims, turns and Dones
+	Errors     int64 // failed claims, turns and Dones
 	// Lag is from when a reminder was due to when its turn was handled:
 	// the sum and count of handled turns, and the largest.
 	LagSum   time.Duration
@@ -234,9 +229,9 @@ var LagBounds = [...]time.Duration{
 }
 
 type schedStats struct {
-	claimed, handled, duplicates, errors, requeued atomic.Int64
-	lagSum, lagCount, lagMax                       atomic.Int64
-	lagBuckets                                     [len(LagBounds) + 1]atomic.Int64
+	claimed, handled, duplicates, errors atomic.Int64
+	lagSum, lagCount, lagMax             atomic.Int64
+	lagBuckets                           [len(LagBounds) + 1]atomic.Int64
 }
 
 func (s *schedStats) lag(d time.Duration) {
@@ -262,7 +257,6 @@ func (s *Scheduler) Stats() SchedulerStats {
 		Claimed:    s.stats.claimed.Load(),
 		Handled:    s.stats.handled.Load(),
 		Duplicates: s.stats.duplicates.Load(),
-		Requeued:   s.stats.requeued.Load(),
 		Errors:     s.stats.errors.Load(),
 		LagSum:     time.Duration(s.stats.lagSum.Load()),
 		LagCount:   s.stats.lagCount.Load(),
