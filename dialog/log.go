@@ -95,9 +95,12 @@ func (d *Dialog) Retention() time.Duration { return d.retention }
 // reports whether any went.
 func (d *Dialog) Prune(st *State, now time.Time) bool {
 	cutoff := now.Add(-d.retention)
-	n := len(st.Data.Log)
-	st.Data.Log = slices.DeleteFunc(slices.Clone(st.Data.Log), func(s Session) bool { return !s.start().After(cutoff) })
-	return len(st.Data.Log) != n
+	gone := func(s Session) bool { return !s.start().After(cutoff) }
+	if !slices.ContainsFunc(st.Data.Log, gone) {
+		return false // most turns: nothing to let go, nothing to copy
+	}
+	st.Data.Log = slices.DeleteFunc(slices.Clone(st.Data.Log), gone)
+	return true
 }
 
 // Wake is when the conversation next needs a turn without her: her next

@@ -42,14 +42,7 @@ func (t *turn) logSession(s Session) {
 	d := &t.st.Data
 	d.Log = append(d.Log, s)
 	sort.Slice(d.Log, func(i, j int) bool { return d.Log[i][0] < d.Log[j][0] })
-	cutoff := t.now.Add(-t.d.retention)
-	keep := d.Log[:0]
-	for _, x := range d.Log {
-		if x.start().After(cutoff) {
-			keep = append(keep, x)
-		}
-	}
-	d.Log = keep
+	t.d.Prune(&t.st, t.now)
 	// The schedule follows when she actually expressed.
 	if p := d.Remind; p != nil {
 		p.Pinged = 0
