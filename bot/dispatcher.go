@@ -520,7 +520,16 @@ const (
 
 // deliver makes one attempt to send o.
 func (d *Dispatcher) deliver(ctx context.Context, o Outgoing) sendResult {
-	err := d.sender.Send(ctx, o.Conv, o.Reply)
+	to := o.Conv
+	if o.Reply.To != "" {
+		to = Conv(o.Reply.To)
+	}
+	err := d.sender.Send(ctx, to, o.Reply)
+	if to != o.Conv && errors.Is(err, ErrRefused) {
+		// Another conversation refused it (a supporters' channel the bot
+		// was removed from): that does not block hers.
+		err = fmt.Errorf("%w: %w", ErrUndeliverable, err)
+	}
 	var retry *RetryAfterError
 	switch {
 	case err == nil:

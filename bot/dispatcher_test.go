@@ -422,3 +422,33 @@ func TestDispatcherStaleHandoverSendsOnce(t *testing.T) {
 		t.Errorf("sent %d replies (%v), want one, two, three once each", len(got), got)
 	}
 }
+
+func TestDispatcherSendsToAnotherConversation(t *testing.T) {
+	store := memstore.New()
+	hers, supporters, gone := bot.Conv("tg:7:7"), bot.Conv("tg:-100:0"), bot.Conv("tg:-200:0")
+	sender := &bottest.Sender{Fail: func(c bot.Conv, _ int) error {
+		if c == gone {
+			return fmt.Errorf("forbidden: bot was kicked from the group chat: %w", bot.ErrRefused)
+		}
+		return nil
+	}}
+	d := bot.NewDispatcher(store, sender, fast()...)
+	runDispatcher(t, d)
+	ctx := context.Background()
+	snap, err := store.Load(ctx, hers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replies := []bot.Reply{{Text: "to the gone group", To: string(gone)}, {Text: "to the supporters", To: string(supporters)}, {Text: "to her"}}
+	if _, err := store.Commit(ctx, bot.Commit{Conv: hers, Version: snap.Version, State: []byte("{}"), Replies: replies}); err != nil {
+		t.Fatal(err)
+	}
+	d.Notify(hers)
+	waitFor(t, "her reply", func() bool { return len(sender.To(hers)) == 1 })
+	if got := sender.To(supporters); !slices.Equal(got, []string{"to the supporters"}) {
+		t.Errorf("supporters received %v", got)
+	}
+	if snap, _ := store.Load(ctx, hers); snap.Blocked {
+		t.Error("a group that refused a reply blocked her conversation")
+	}
+}

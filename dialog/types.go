@@ -24,12 +24,22 @@ type Reply struct {
 	// Export is her session log, to be sent as a file (/export). It is
 	// the compact log, not the file, so the outbox row stays small.
 	Export *Export `json:"export,omitempty"`
+	// To is the conversation key the reply goes to when it is not the
+	// turn's own: a supporters' channel, or a group thread answered from
+	// a turn of the group. Empty means the conversation that took the turn.
+	To string `json:"to,omitempty"`
+	// Thread is the platform's reference of a message to answer under
+	// (Slack's thread ts, Telegram's message id), for replies in a group.
+	Thread string `json:"thread,omitempty"`
 }
 
 // Button is one tappable choice. Data travels back as Input.Button when pressed.
 type Button struct {
 	Label string `json:"label"`
 	Data  string `json:"data"`
+	// URL makes the button a link (a deep link to a private chat) instead
+	// of a press; Data is then empty.
+	URL string `json:"url,omitempty"`
 }
 
 // Input is one thing she did: typed text, pressed a button, sent a command,
