@@ -46,10 +46,15 @@ type Incoming struct {
 	Reminder time.Time
 	// TZ is her IANA time zone, when the platform knows it.
 	TZ string
+	// From is the platform user id of whoever acted, when that is not the
+	// conversation's own person (a group member, a supporter).
+	From string
+	// Name is the first name of whoever acted, when the platform gives it.
+	Name string
 }
 
 func (in Incoming) input() dialog.Input {
-	return dialog.Input{Text: in.Text, Button: in.Button, Command: in.Command, Args: in.Args, NonText: in.NonText, Reminder: in.Reminder, TZ: in.TZ, Locale: in.Locale}
+	return dialog.Input{Text: in.Text, Button: in.Button, Command: in.Command, Args: in.Args, NonText: in.NonText, Reminder: in.Reminder, TZ: in.TZ, Locale: in.Locale, From: in.From, Name: in.Name}
 }
 
 // Reply is one message to send, with its buttons.

@@ -50,6 +50,16 @@ type Input struct {
 	Command string // a slash command without the slash, lower-case: "start"
 	Args    string // the rest of a command line
 	NonText string // what she sent instead of text: "sticker", "photo", "voice", …
+	// From is the platform user id of whoever acted, when that is not the
+	// conversation's own person: a member of a group, a supporter who
+	// pressed "I'll take it" or replied in the supporters' channel.
+	From string
+	// Name is the first name of whoever acted, when the platform gives it.
+	Name string
+	// Support is the conversation key of the supporters' channel for her
+	// platform, when the operator configured one; empty means nobody can
+	// be asked, and "talk to a person" is not offered.
+	Support string
 	// TZ is her IANA time zone when the platform knows it (Slack's
 	// users.info); the reminder set-up then does not ask.
 	TZ string
