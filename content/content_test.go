@@ -121,6 +121,7 @@ func TestRedFlagRules(t *testing.T) {
 		{"abscess", LevelToday, false, true, []string{"today"}},
 		{"nipple", LevelSoon, true, false, []string{"lactation consultant"}},
 		{"baby", LevelToday, true, false, []string{"midwife", "6 heavy wet nappies"}},
+		{"baby-urgent", LevelEmergency, false, false, []string{"112", "999", "911", "breathe"}},
 		{"low-mood", LevelSoon, true, false, []string{"doctor", "988"}},
 		{"self-harm", LevelEmergency, true, false, []string{"112", "999", "911", "988"}},
 		{"medicines", LevelSoon, false, false, []string{"pharmacist", "LactMed"}},
