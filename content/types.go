@@ -180,9 +180,13 @@ type RedFlag struct {
 	Measure string `yaml:"measure"`
 	// Negatable rules are not triggered when a phrase follows a negation
 	// ("no fever"). Emergency rules are never negatable.
-	Negatable bool     `yaml:"negatable"`
-	Reply     string   `yaml:"reply"` // the referral: what to do, and who to contact
-	Sources   []string `yaml:"sources"`
+	Negatable bool `yaml:"negatable"`
+	// Unless are words that, in the same clause as the sign, show it is
+	// something ordinary ("baby poo is yellow" is no jaundice). Only a
+	// negatable rule may have them.
+	Unless  []string `yaml:"unless"`
+	Reply   string   `yaml:"reply"` // the referral: what to do, and who to contact
+	Sources []string `yaml:"sources"`
 	// Mastitis changes the advice afterwards: no heat, no deep massage, no
 	// extra or power pumping.
 	Mastitis bool `yaml:"mastitis"`

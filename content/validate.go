@@ -310,6 +310,9 @@ func (c *checker) checkRedFlags(flags []RedFlag, sources map[string]Source) {
 		if f.Level == LevelEmergency && f.Negatable {
 			c.add(fileRedFlags, w, "an emergency rule must not be negatable: \"not\" near a crisis phrase is no reason to stay silent")
 		}
+		if len(f.Unless) > 0 && !f.Negatable {
+			c.add(fileRedFlags, w, "has unless: words but is not negatable: only a rule that may stay silent may have them")
+		}
 		for _, ph := range f.Phrases {
 			switch {
 			case strings.TrimSpace(ph) == "":

@@ -316,6 +316,9 @@ func TestValidateRules(t *testing.T) {
 			file: "en/redflags.yaml", id: "fever", msgPart: "neither phrases nor a label"},
 		{name: "emergency negatable", edit: func(f *fixture) { f.redFlags[0].Level = LevelEmergency },
 			file: "en/redflags.yaml", id: "fever", msgPart: "must not be negatable"},
+		{name: "unless on a rule that is not negatable", edit: func(f *fixture) {
+			f.redFlags[0].Negatable, f.redFlags[0].Unless = false, []string{"poo"}
+		}, file: "en/redflags.yaml", id: "fever", msgPart: "has unless: words but is not negatable"},
 		{name: "phrase not lower-case", edit: func(f *fixture) { f.redFlags[0].Phrases = []string{"Fever"} },
 			file: "en/redflags.yaml", id: "fever", msgPart: `phrase "Fever" is not lower-case`},
 		{name: "phrase empty", edit: func(f *fixture) { f.redFlags[0].Phrases = []string{""} },

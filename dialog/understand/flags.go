@@ -31,6 +31,7 @@ type rule struct {
 	negatable bool
 	phrases   []Phrase
 	together  [][][]Phrase // rows of groups of alternatives
+	unless    []Phrase     // words that make the sign ordinary in its clause
 	measure   string
 }
 
@@ -47,7 +48,7 @@ func NewFlags(a *Analyzer, flags []content.RedFlag) *Flags {
 		f.measures[k] = a.phrases(ws)
 	}
 	for _, rf := range flags {
-		r := rule{id: rf.ID, level: rf.Level, negatable: rf.Negatable, measure: rf.Measure, phrases: a.phrases(rf.Phrases)}
+		r := rule{id: rf.ID, level: rf.Level, negatable: rf.Negatable, measure: rf.Measure, phrases: a.phrases(rf.Phrases), unless: a.phrases(rf.Unless)}
 		for _, row := range rf.Together {
 			var groups [][]Phrase
 			for _, g := range row {
@@ -114,7 +115,7 @@ func (f *Flags) match(r *rule, t Text, present map[string]bool) (Flag, int) {
 			return
 		}
 		for _, s := range spans {
-			if r.negatable && f.denied(t, s) {
+			if r.negatable && (f.denied(t, s) || t.inClause(r.unless, t[s.From].Clause, -1)) {
 				return
 			}
 		}

@@ -115,6 +115,9 @@ func (n *negation) negated(t Text, s Span) bool {
 		}
 	}
 	for i := s.To; i < len(t) && i <= s.To+windowAfter && t[i].Clause == c; i++ {
+		if i > 0 && (t[i-1].Stem == "not" || t[i-1].Stem == "no") {
+			continue // "has not gone": the sign is still there
+		}
 		for _, p := range n.after {
 			if t.matchAt(p, i) {
 				return true

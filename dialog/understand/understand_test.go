@@ -58,6 +58,13 @@ func TestDetect(t *testing.T) {
 		{"no fever and a red patch", "mastitis"},
 		{"the baby has no fever we checked", ""},
 		{"im tired but not depressed", ""},
+		// A sign said to be still there is not one long past.
+		{"the baby blues have not gone", "low-mood"},
+		{"the baby blues have gone", ""},
+		// Words that make a sign ordinary in its clause (unless:).
+		{"baby poo is yellow and seedy", ""},
+		{"my baby is yellow", "baby"},
+		{"red light on the pump is blinking", ""},
 		// History, recovery, other people.
 		{"had a sore lump last week but its fine now", ""},
 		{"my sister had mastitis", ""},
