@@ -91,7 +91,9 @@ func (f *Flags) Detect(t Text) (Flag, bool) {
 			if r.level != level {
 				continue
 			}
-			if fl, n := f.match(r, t, present); n > bestN {
+			// On a tie, words beat a bare number: "the baby has 38.2" is
+			// about the baby, not her own temperature.
+			if fl, n := f.match(r, t, present); n > bestN || n > 0 && n == bestN && best.How == "measure" && fl.How != "measure" {
 				best, bestN = fl, n
 			}
 		}
@@ -210,7 +212,7 @@ func (f *Flags) denied(t Text, s Span) bool {
 		return true
 	}
 	for cl := c; len(t) > 0 && cl <= t[len(t)-1].Clause; cl++ {
-		if t.inClause(f.recovery, cl, -1) {
+		if t.inClauseAffirmed(f.recovery, cl) {
 			return true
 		}
 	}

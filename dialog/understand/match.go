@@ -73,6 +73,28 @@ func (t Text) inClause(ps []Phrase, c, limit int) bool {
 	return false
 }
 
+// saidNot reports whether the word before i negates what starts at i:
+// "has not gone", "no se me quita" say the sign is still there.
+func (t Text) saidNot(i int) bool {
+	return i > 0 && (t[i-1].Stem == "not" || t[i-1].Stem == "no")
+}
+
+// inClauseAffirmed is inClause for a phrase that must not be negated:
+// a recovery is no recovery when "not" stands before it.
+func (t Text) inClauseAffirmed(ps []Phrase, c int) bool {
+	for i := range t {
+		if t[i].Clause != c || t.saidNot(i) {
+			continue
+		}
+		for _, p := range ps {
+			if t.matchAt(p, i) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Words returns the words of span s, for explaining a decision.
 func (t Text) Words(s Span) []string {
 	out := make([]string, 0, s.To-s.From)
@@ -115,7 +137,7 @@ func (n *negation) negated(t Text, s Span) bool {
 		}
 	}
 	for i := s.To; i < len(t) && i <= s.To+windowAfter && t[i].Clause == c; i++ {
-		if i > 0 && (t[i-1].Stem == "not" || t[i-1].Stem == "no") {
+		if t.saidNot(i) {
 			continue // "has not gone": the sign is still there
 		}
 		for _, p := range n.after {

@@ -65,4 +65,11 @@ func TestSpanishNegation(t *testing.T) {
 	if _, ok := f.Detect(a.Analyze("tengo fiebre")); !ok {
 		t.Error("Detect(tengo fiebre) = none, want mastitis")
 	}
+	// A recovery said with "no" is none: the fever is still there.
+	if _, ok := f.Detect(a.Analyze("la fiebre no se me quitó")); !ok {
+		t.Error("Detect(la fiebre no se me quitó) = none, want mastitis")
+	}
+	if m, ok := f.Detect(a.Analyze("la fiebre ya se me quitó")); ok {
+		t.Errorf("Detect(la fiebre ya se me quitó) = %s, want none", m.ID)
+	}
 }
