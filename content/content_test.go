@@ -136,8 +136,9 @@ func TestRedFlagRules(t *testing.T) {
 				tt.id, f.Level, f.Label, f.Mastitis, tt.level, tt.labelled, tt.mastitis)
 		}
 		for _, want := range tt.replyHas {
-			if !strings.Contains(f.Reply, want) {
-				t.Errorf("red flag %s reply = %q, want it to contain %q", tt.id, f.Reply, want)
+			// Where her country is not known, every number is named.
+			if reply := cat.FillNumbers(f.Reply, ""); !strings.Contains(reply, want) {
+				t.Errorf("red flag %s reply = %q, want it to contain %q", tt.id, reply, want)
 			}
 		}
 	}

@@ -133,7 +133,7 @@ func Load(fsys fs.FS, lang string) (*Catalog, error) {
 	}
 	p, problems := parse(fsys, lang)
 	if len(problems) == 0 {
-		problems = check(p)
+		problems = append(check(p), numbersProblems()...)
 	}
 	if len(problems) > 0 {
 		return nil, Problems(problems)

@@ -62,33 +62,39 @@ var RequiredMessages = map[string]string{
 	"referral_next":      "after a non-emergency referral: when ready, gentle tips can go on",
 	"mastitis_note":      "the advice changes because of mastitis signs: no heat, no deep massage, no extra pumping",
 	"crisis_after":       "after an emergency referral, shown again on any message until she says she is safe",
-	"why_general":        "/why outside the walk: where the guidance comes from",
-	"updated":            "the bot was updated and her old place in the chat no longer exists: picking up somewhere sensible",
-	"btn_none":           "button: none of the red flags apply",
-	"btn_done":           "button: Done / it helped",
-	"btn_flowing":        "button under every tip: My milk is flowing!",
-	"btn_more_ideas":     "button at the end of her plan: More ideas, by theme",
-	"btn_next_idea":      "button after 'My milk is flowing!': the next idea of her plan, for another time",
-	"today_one_session":  "/today: one session, counted (\"1 session\")",
-	"today_sessions":     "/today: %d sessions, counted, for any number but one",
-	"today_minutes":      "/today: • %d minutes expressed today",
-	"lang_choose":        "/lang: which language would you like? (one button per language)",
-	"lang_switched":      "after she picked or typed a language: from now on in this language; her current question follows",
-	"btn_lang_en":        "button of /lang: English, written in English whatever the language",
-	"btn_lang_es":        "button of /lang: Spanish, written in Spanish whatever the language (Español)",
-	"btn_fresh_plan":     "button at the end of a returning mother's list: a fresh plan (the questions again)",
-	"btn_follow_offer":   "button at the end of a plan without a flowing let-down: check in tomorrow",
-	"btn_better":         "button of the next-day check-in: it is going better",
-	"btn_still_slow":     "button of the next-day check-in: it is still slow",
-	"btn_next":           "button: Next",
-	"btn_more":           "button: Tell me more",
-	"btn_why":            "button: Why?",
-	"btn_stop":           "button: Stop",
-	"btn_continue":       "button: go on with gentle tips after a referral",
-	"btn_safe":           "button: I am safe now, back to the start",
-	"btn_restart":        "button: start again",
-	"btn_forget_yes":     "button: yes, erase everything",
-	"btn_forget_no":      "button: no, keep it",
+	// Emergency numbers. Any text may hold {emergency}, her country's
+	// emergency numbers, and {crisis}, a sentence naming its crisis line
+	// (or nothing): see numbers.yaml.
+	"number_or":            "the word between the last two emergency numbers: 112, 911 or 999",
+	"crisis_line":          "{crisis} where her country has a crisis line: you can also call or text {line}, a sentence of its own",
+	"crisis_line_anywhere": "{crisis} where her country is not known: in the US you can also call or text {line}, a sentence of its own",
+	"why_general":          "/why outside the walk: where the guidance comes from",
+	"updated":              "the bot was updated and her old place in the chat no longer exists: picking up somewhere sensible",
+	"btn_none":             "button: none of the red flags apply",
+	"btn_done":             "button: Done / it helped",
+	"btn_flowing":          "button under every tip: My milk is flowing!",
+	"btn_more_ideas":       "button at the end of her plan: More ideas, by theme",
+	"btn_next_idea":        "button after 'My milk is flowing!': the next idea of her plan, for another time",
+	"today_one_session":    "/today: one session, counted (\"1 session\")",
+	"today_sessions":       "/today: %d sessions, counted, for any number but one",
+	"today_minutes":        "/today: • %d minutes expressed today",
+	"lang_choose":          "/lang: which language would you like? (one button per language)",
+	"lang_switched":        "after she picked or typed a language: from now on in this language; her current question follows",
+	"btn_lang_en":          "button of /lang: English, written in English whatever the language",
+	"btn_lang_es":          "button of /lang: Spanish, written in Spanish whatever the language (Español)",
+	"btn_fresh_plan":       "button at the end of a returning mother's list: a fresh plan (the questions again)",
+	"btn_follow_offer":     "button at the end of a plan without a flowing let-down: check in tomorrow",
+	"btn_better":           "button of the next-day check-in: it is going better",
+	"btn_still_slow":       "button of the next-day check-in: it is still slow",
+	"btn_next":             "button: Next",
+	"btn_more":             "button: Tell me more",
+	"btn_why":              "button: Why?",
+	"btn_stop":             "button: Stop",
+	"btn_continue":         "button: go on with gentle tips after a referral",
+	"btn_safe":             "button: I am safe now, back to the start",
+	"btn_restart":          "button: start again",
+	"btn_forget_yes":       "button: yes, erase everything",
+	"btn_forget_no":        "button: no, keep it",
 	// Reminders. {n}, {every} and {time} are filled in: sessions a day,
 	// the interval, and a time on her clock.
 	"remind_current":       "/remind while reminders are on: the current plan ({n}, {every}, {time} = next)",
@@ -166,3 +172,21 @@ var RequiredOptions = map[string][]string{
 // she already does it. "double_pumping" is known from the triage question
 // "double", the others from "tried".
 var TriedValues = []string{"warm_compress", "skin_to_skin", "double_pumping"}
+
+// Placeholders are the {names} a text may hold, with the one file whose
+// texts the dialog fills them in; "" means every file. A name not listed
+// here, or in another file, would reach her as it is.
+var Placeholders = map[string]string{
+	"emergency": "", // her country's emergency numbers (numbers.yaml)
+	"crisis":    "", // a sentence naming her country's crisis line, or nothing
+	"n":         fileMessages,
+	"list":      fileMessages,
+	"every":     fileMessages,
+	"time":      fileMessages,
+	"line":      fileMessages, // the crisis line, in crisis_line and crisis_line_anywhere
+	"helped":    fileTriage,
+}
+
+// CallMessages are the messages that must name the emergency number
+// ({emergency}), and whether the crisis line too ({crisis}).
+var CallMessages = map[string]bool{"welcome": false, "crisis_after": true}

@@ -54,11 +54,15 @@ func MeasureName(lang string) string {
 	return "Flesch–Kincaid"
 }
 
+// unfilled reads a text without its numbers, as readings measure it: a
+// number is not sounded out, and the crisis line is a message of its own.
+var unfilled = strings.NewReplacer("{emergency}", "112", "{crisis}", "")
+
 func readings(lang string, steps []Step, qs []Question, flags []RedFlag) []Reading {
 	var rs []Reading
 	add := func(file, id, field, text string, limit float64) {
 		if strings.TrimSpace(text) != "" {
-			rs = append(rs, Reading{File: file, ID: id, Field: field, Grade: GradeIn(lang, text), Max: limit})
+			rs = append(rs, Reading{File: file, ID: id, Field: field, Grade: GradeIn(lang, unfilled.Replace(text)), Max: limit})
 		}
 	}
 	for _, s := range steps {

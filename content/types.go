@@ -190,6 +190,9 @@ type RedFlag struct {
 	// Mastitis changes the advice afterwards: no heat, no deep massage, no
 	// extra or power pumping.
 	Mastitis bool `yaml:"mastitis"`
+	// Crisis marks a sign of a mental health crisis: the reply names the
+	// crisis line ({crisis}) as well as the emergency number.
+	Crisis bool `yaml:"crisis"`
 }
 
 // Source is one citation, with what kind of evidence it is and at least

@@ -59,6 +59,7 @@ func Validate(fsys fs.FS) []Problem {
 		problems = append(problems, check(p)...)
 		cats[lang] = p.catalog()
 	}
+	problems = append(problems, numbersProblems()...)
 	if len(cats) == len(langs) {
 		problems = append(problems, CheckParity(cats)...)
 		problems = append(problems, CheckTranslated(cats)...)
@@ -100,6 +101,7 @@ func check(p *parsed) []Problem {
 	c.checkSteps(p.steps, sources)
 	c.checkRedFlags(p.redFlags.RedFlags, sources)
 	c.checkLexicon(p.lexicon.Lexicon)
+	c.checkNumbers(p)
 	c.checkReadability(readings(p.lang, p.steps.Steps, p.triage.Questions, p.redFlags.RedFlags))
 	// Report in the order of the files, whatever order the rules ran in.
 	slices.SortStableFunc(c.problems, func(a, b Problem) int {
@@ -337,6 +339,60 @@ func (c *checker) checkLexicon(lex Lexicon) {
 			if ph == "" || ph != strings.ToLower(strings.TrimSpace(ph)) {
 				c.add(fileLexicon, "apart", "phrase %q must be lower-case, without spaces at an end", ph)
 			}
+		}
+	}
+}
+
+var (
+	// placeholderPattern finds a {name} in a text.
+	placeholderPattern = regexp.MustCompile(`\{([^{}\s]*)\}`)
+	// numberPattern finds an emergency or crisis number written out, which
+	// would be wrong for someone elsewhere.
+	numberPattern = regexp.MustCompile(`\b(112|911|999|988)\b`)
+)
+
+// checkNumbers makes sure every placeholder is one the dialog fills where
+// it stands, that no text writes an emergency number itself, and that
+// every emergency, crisis and disclaimer text names the number to call.
+func (c *checker) checkNumbers(p *parsed) {
+	for _, t := range catalogTexts(p.catalog()) {
+		for _, m := range placeholderPattern.FindAllStringSubmatch(t.text, -1) {
+			file, ok := Placeholders[m[1]]
+			switch {
+			case !ok:
+				c.add(t.file, t.id, "%s has an unknown placeholder %s", t.field, m[0])
+			case file != "" && file != t.file:
+				c.add(t.file, t.id, "%s has the placeholder %s, which is only filled in %s", t.field, m[0], file)
+			}
+		}
+		if m := numberPattern.FindString(t.text); m != "" {
+			c.add(t.file, t.id, "%s writes the number %s: use {emergency} or {crisis}, which name the numbers of her country", t.field, m)
+		}
+		if strings.Contains(t.text, "{crisis}") && !strings.Contains(t.text, "{emergency}") {
+			c.add(t.file, t.id, "%s has {crisis} but not {emergency}: where no crisis line is known, it would name no number", t.field)
+		}
+	}
+	calls := func(file, id, text string, crisis bool) {
+		if !strings.Contains(text, "{emergency}") {
+			c.add(file, id, "names no number to call: write {emergency}, filled with the emergency numbers of her country")
+		}
+		if crisis && !strings.Contains(text, "{crisis}") {
+			c.add(file, id, "names no crisis line: write {crisis}, filled with her country's crisis line where there is one")
+		}
+	}
+	for _, id := range sortedKeys(CallMessages) {
+		if text, ok := p.messages.Messages[id]; ok {
+			calls(fileMessages, id, text, CallMessages[id])
+		}
+	}
+	for i, f := range p.redFlags.RedFlags {
+		if f.Level == LevelEmergency || f.Crisis {
+			calls(fileRedFlags, where("redflags", i, f.ID), f.Reply, f.Crisis)
+		}
+	}
+	for _, id := range []string{"crisis_line", "crisis_line_anywhere"} {
+		if text, ok := p.messages.Messages[id]; ok && !strings.Contains(text, "{line}") {
+			c.add(fileMessages, id, "does not name the crisis line: write {line}")
 		}
 	}
 }

@@ -31,6 +31,10 @@ func validFixture() *fixture {
 	for id := range RequiredMessages {
 		f.messages[id] = "Text for " + id + "."
 	}
+	f.messages["welcome"] = "In an emergency, call {emergency}."
+	f.messages["crisis_after"] = "Call {emergency} now. {crisis}"
+	f.messages["crisis_line"] = "Or text {line}."
+	f.messages["crisis_line_anywhere"] = "In the US, text {line}."
 	f.commands = []Command{{Name: "start", Summary: "Begin", Help: "Starts the chat."}}
 	for _, id := range RequiredQuestions {
 		q := Question{ID: id, Text: "What do you think?"}
@@ -404,6 +408,29 @@ func TestValidateRules(t *testing.T) {
 			q := f.question("amount")
 			q.Options = append(q.Options, Option{Label: "Maybe", Value: "maybe"})
 		}, file: "en/triage.yaml", id: "amount", msgPart: `option value "maybe" is not one the dialog knows`},
+
+		// Placeholders and the numbers to call.
+		{name: "unknown placeholder", edit: func(f *fixture) { f.step("s-comfort").More = "Call {emergncy} now." },
+			file: "en/steps.yaml", id: "s-comfort", msgPart: "unknown placeholder {emergncy}"},
+		{name: "placeholder where it is not filled", edit: func(f *fixture) { f.step("s-comfort").Text = "Do this {n} times." },
+			file: "en/steps.yaml", id: "s-comfort", msgPart: "{n}, which is only filled in messages.yaml"},
+		{name: "number written out", edit: func(f *fixture) { f.redFlags[0].Reply = "See a doctor today, or call 911." },
+			file: "en/redflags.yaml", id: "fever", msgPart: "writes the number 911"},
+		{name: "emergency reply names no number", edit: func(f *fixture) { f.redFlags[0].Level, f.redFlags[0].Negatable = LevelEmergency, false },
+			file: "en/redflags.yaml", id: "fever", msgPart: "names no number to call"},
+		{name: "crisis reply names no crisis line", edit: func(f *fixture) {
+			f.redFlags[0].Crisis, f.redFlags[0].Reply = true, "Call {emergency} now."
+		}, file: "en/redflags.yaml", id: "fever", msgPart: "names no crisis line"},
+		{name: "crisis reply names no number", edit: func(f *fixture) { f.redFlags[0].Crisis = true },
+			file: "en/redflags.yaml", id: "fever", msgPart: "names no number to call"},
+		{name: "crisis line alone", edit: func(f *fixture) { f.redFlags[0].Reply = "See a doctor today. {crisis}" },
+			file: "en/redflags.yaml", id: "fever", msgPart: "has {crisis} but not {emergency}"},
+		{name: "disclaimer names no number", edit: func(f *fixture) { f.messages["welcome"] = "Hi, I'm Letdown." },
+			file: "en/messages.yaml", id: "welcome", msgPart: "names no number to call"},
+		{name: "crisis message names no crisis line", edit: func(f *fixture) { f.messages["crisis_after"] = "Call {emergency} now." },
+			file: "en/messages.yaml", id: "crisis_after", msgPart: "names no crisis line"},
+		{name: "crisis line message without the line", edit: func(f *fixture) { f.messages["crisis_line"] = "Or text the crisis line." },
+			file: "en/messages.yaml", id: "crisis_line", msgPart: "does not name the crisis line"},
 
 		// Commands.
 		{name: "command summary too long", edit: func(f *fixture) { f.commands[0].Summary = strings.Repeat("c", MaxSummary+1) },

@@ -76,8 +76,15 @@ func (d *Dialog) Catalog() *content.Catalog { return d.cat }
 // state, the replies to send (at least one) and what else the turn did.
 // It is pure: no I/O, no clock but now, no randomness.
 func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcome) {
-	d = d.speaker(st, in)
-	t := &turn{d: d, in: in, now: now}
+	t := &turn{d: d.speaker(st, in), in: in, now: now}
+	t.step(st)
+	t.fillNumbers()
+	return t.st, t.replies, t.out
+}
+
+// step runs the turn from st.
+func (t *turn) step(st State) {
+	d, in := t.d, t.in
 	var moved bool
 	t.st, moved = d.migrate(st.clone())
 	if len(d.langs) > 1 {
@@ -90,14 +97,14 @@ func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcom
 	if !in.Reminder.IsZero() {
 		// A reminder is not her doing: no notice, nothing but the ping.
 		t.ping(in.Reminder)
-		return t.st, t.replies, t.out
+		return
 	}
 	if moved {
 		t.say(d.msg("updated"))
 	}
 	if lang, ok := switchTo(in); ok {
 		t.switchLang(lang)
-		return t.st, t.replies, t.out
+		return
 	}
 	switch {
 	case in.Command != "":
@@ -113,7 +120,6 @@ func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcom
 	default:
 		t.text(in.Text)
 	}
-	return t.st, t.replies, t.out
 }
 
 // Prompt returns what state st is asking of her right now, without taking
@@ -123,6 +129,7 @@ func (d *Dialog) Prompt(st State) []Reply {
 	t := &turn{d: d}
 	t.st, _ = d.migrate(st)
 	t.prompt()
+	t.fillNumbers()
 	return t.replies
 }
 
@@ -220,6 +227,18 @@ type turn struct {
 }
 
 func (t *turn) say(text string) { t.reply(text, nil) }
+
+// fillNumbers names, in every reply, the emergency numbers and crisis line
+// of where she is: the country of her time zone.
+func (t *turn) fillNumbers() {
+	zone := t.zone()
+	if p := t.st.Data.Setup; zone == "" && p != nil {
+		zone = p.Zone
+	}
+	for i := range t.replies {
+		t.replies[i].Text = t.d.cat.FillNumbers(t.replies[i].Text, zone)
+	}
+}
 
 func (t *turn) reply(text string, buttons []Button) {
 	t.replies = append(t.replies, Reply{Text: text, Buttons: buttons})

@@ -72,7 +72,7 @@ func newUnderstanding(cat *content.Catalog) *understanding {
 	for _, s := range cat.Steps {
 		vocab = append(vocab, s.Asks...)
 		vocab = append(vocab, s.Title)
-		known = append(known, s.Text, s.More, s.Why)
+		known = append(known, unnumbered.Replace(s.Text), unnumbered.Replace(s.More), s.Why)
 	}
 	for _, c := range cat.Commands {
 		vocab = append(vocab, c.Asks...)
@@ -167,7 +167,7 @@ func newUnderstanding(cat *content.Catalog) *understanding {
 		for _, a := range s.Asks {
 			docs = append(docs, understand.Doc{Target: s.ID, Text: a})
 		}
-		docs = append(docs, understand.Doc{Target: s.ID, Text: s.Title + " " + s.Text + " " + s.More})
+		docs = append(docs, understand.Doc{Target: s.ID, Text: unnumbered.Replace(s.Title + " " + s.Text + " " + s.More)})
 	}
 	for _, c := range cat.Commands {
 		for _, a := range c.Asks {
@@ -190,6 +190,10 @@ func newUnderstanding(cat *content.Catalog) *understanding {
 // apartIn returns where her text says her baby is, when not with her
 // ("nicu" or "apart"), or "" when it says neither, denies it ("he is not
 // in the nicu") or names both.
+// unnumbered takes the placeholders of the numbers out of a text: their
+// names are no words she would type.
+var unnumbered = strings.NewReplacer("{emergency}", "", "{crisis}", "")
+
 func (u *understanding) apartIn(tx understand.Text) string {
 	ch, ok, _ := u.an.Choose(tx, u.apart)
 	if !ok {

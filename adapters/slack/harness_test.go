@@ -341,14 +341,15 @@ func (h *harness) notifications() []bot.Conv {
 	return append([]bot.Conv(nil), h.notified...)
 }
 
-// msg returns the catalog's fixed text id, trimmed as a sent message is.
+// msg returns the catalog's fixed text id, trimmed as a sent message is,
+// with the numbers to call where her zone is not known.
 func (h *harness) msg(id string) string {
 	h.t.Helper()
 	s, ok := h.cat.Messages[id]
 	if !ok {
 		h.t.Fatalf("catalog has no message %q", id)
 	}
-	return strings.TrimSpace(s)
+	return h.cat.FillNumbers(strings.TrimSpace(s), "")
 }
 
 func last(ms []slacktest.Message) slacktest.Message {

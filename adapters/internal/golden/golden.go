@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/tools/txtar"
 )
@@ -17,18 +19,51 @@ import (
 // every platform. dir is the adapters folder as seen from the test.
 func TypedInput(t testing.TB, dir string) []string {
 	t.Helper()
-	a, err := txtar.ParseFile(filepath.Join(dir, "console", "testdata", "typed.txtar"))
+	_, lines := Conversation(t, dir, "typed")
+	return lines
+}
+
+// Conversation is the locale and the input lines of the console's
+// transcript name (adapters/console/testdata/name.txtar), so the same
+// words go through every platform. A line that is a button's number or
+// label taps it (see Tap), as on the console.
+func Conversation(t testing.TB, dir, name string) (locale string, lines []string) {
+	t.Helper()
+	a, err := txtar.ParseFile(filepath.Join(dir, "console", "testdata", name+".txtar"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range a.Files {
-		if f.Name == "input" {
-			return strings.Split(strings.TrimSpace(string(f.Data)), "\n")
+		switch f.Name {
+		case "locale":
+			locale = strings.TrimSpace(string(f.Data))
+		case "input":
+			lines = strings.Split(strings.TrimSpace(string(f.Data)), "\n")
 		}
 	}
-	t.Fatal("typed.txtar has no input")
-	return nil
+	if lines == nil {
+		t.Fatalf("%s.txtar has no input", name)
+	}
+	return locale, lines
 }
+
+// Tap reports which of the last message's button labels a line of a
+// console conversation taps: its number ("2"), or its label in any case.
+func Tap(line string, labels []string) (int, bool) {
+	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(labels) {
+		return n - 1, true
+	}
+	for i, l := range labels {
+		if strings.EqualFold(l, line) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// Clock is the fixed clock of the conversations, the console's: her week
+// and the reminders' times read the same on every run.
+var Clock = time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
 
 // clock masks times of day: harnesses on the wall clock name a reminder's
 // time, which varies from run to run.
