@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -34,6 +35,10 @@ type Engine struct {
 	cache  *snapCache
 	claims Claims
 	stats  stats
+
+	tally    Tally             // WithTally; nil counts nothing
+	scope    func(Conv) string // the tally's scope of a conversation
+	tallyLog *slog.Logger
 }
 
 // Option configures an Engine.
@@ -175,6 +180,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 			e.cache.put(in.Conv, afterCommit(snap, c))
 			if !housekeeping {
 				e.stats.count(outcome)
+				e.count(ctx, in.Conv, at, outcome)
 			}
 			if outcome.Forget {
 				wake = time.Time{}
