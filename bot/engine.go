@@ -180,7 +180,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 			e.cache.put(in.Conv, afterCommit(snap, c))
 			if !housekeeping {
 				e.stats.count(outcome)
-				e.count(ctx, in.Conv, at, outcome)
+				e.count(ctx, in.Conv, outcome)
 			}
 			if outcome.Forget {
 				wake = time.Time{}

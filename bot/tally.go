@@ -160,8 +160,9 @@ func WithTally(t Tally, scope func(Conv) string, log *slog.Logger) Option {
 	return func(e *Engine) { e.tally, e.scope, e.tallyLog = t, scope, log }
 }
 
-// count adds a committed turn's counts to the tally, if it has any.
-func (e *Engine) count(ctx context.Context, conv Conv, at time.Time, o dialog.Outcome) {
+// count adds a committed turn's counts to the tally, if it has any, on
+// the Engine's day: a platform's own timestamp may be skewed or replayed.
+func (e *Engine) count(ctx context.Context, conv Conv, o dialog.Outcome) {
 	if e.tally == nil || e.scope == nil {
 		return
 	}
@@ -173,7 +174,7 @@ func (e *Engine) count(ctx context.Context, conv Conv, at time.Time, o dialog.Ou
 	if scope == "" {
 		return
 	}
-	if err := e.tally.Add(ctx, scope, DayOf(at), c); err != nil {
+	if err := e.tally.Add(ctx, scope, DayOf(e.now()), c); err != nil {
 		e.tallyLog.Warn("bot: turn not counted", "conv", conv, "scope", scope, "err", err)
 	}
 }

@@ -181,3 +181,16 @@ func (t *turn) newDay() {
 	t.st.Data.Day = day
 	t.out.NewDay = true
 }
+
+// WarningSign reports whether text, typed in a group by someone whose
+// platform locale is locale, holds a warning sign: what a group turn
+// answers with the general text, for an adapter that must know it again
+// (a retried event, whose turn is already done).
+func (d *Dialog) WarningSign(locale, text string) bool {
+	g := d.For(d.def).For(LocaleLang(locale))
+	if len(text) > maxTyped {
+		text = text[:maxTyped]
+	}
+	_, ok := g.u.flags.Detect(g.u.an.Analyze(text))
+	return ok
+}

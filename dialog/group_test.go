@@ -15,10 +15,10 @@ func groupIn(from, text, locale string) Input {
 
 func TestGroupAnswersAQuestionInGeneralWords(t *testing.T) {
 	d := newLangs(t)
-	for _, tt := range []struct{ locale, text string }{
-		{"en", "what helps let-down at work?"},
-		{"", "how do I get my milk to let down?"},
-		{"es-ES", "¿qué ayuda a que baje la leche en el trabajo?"},
+	for _, tt := range []struct{ locale, text, want string }{
+		{"en", "what helps let-down at work?", "letdown-apart"},
+		{"", "how often should I pump?", ""},
+		{"es-ES", "¿qué ayuda a que baje la leche en el trabajo?", "letdown-apart"},
 	} {
 		_, replies, out := d.Step(State{}, groupIn("U1", tt.text, tt.locale), now)
 		if len(replies) != 1 || !strings.HasPrefix(out.Understood, "question:") {
@@ -27,6 +27,9 @@ func TestGroupAnswersAQuestionInGeneralWords(t *testing.T) {
 		r := replies[0]
 		g := d.For(LocaleLang(tt.locale))
 		id := strings.TrimPrefix(out.Understood, "question:")
+		if tt.want != "" && id != tt.want {
+			t.Errorf("Step(group %q) answered with %s, want %s", tt.text, id, tt.want)
+		}
 		s := g.steps[id]
 		if !strings.Contains(r.Text, s.Text) || !strings.Contains(r.Text, g.msg("group_footer")) || r.Thread != "77" {
 			t.Errorf("Step(group %q) = %q (thread %q), want step %s's text, the general footer, in thread 77", tt.text, r.Text, r.Thread, id)
