@@ -157,6 +157,8 @@ func FuzzConvert(f *testing.F) {
 		`{"update_id":2,"callback_query":{"id":"c","from":{"id":1},"message":{"message_id":1,"date":1,"chat":{"id":1,"type":"private"}},"data":"1:clear"}}`,
 		`{"update_id":3,"callback_query":{"id":"c","from":{"id":1},"message":null,"data":"x"}}`,
 		`{"update_id":4,"message":{"message_id":1,"date":1,"chat":{"id":-5,"type":"supergroup"},"text":"/help"}}`,
+		`{"update_id":9,"message":{"message_id":1,"date":1,"chat":{"id":-5,"type":"group"},"from":{"id":3},"text":"@bot hi","reply_to_message":{"message_id":2,"date":1,"chat":{"id":-5},"from":{"id":9,"is_bot":true,"username":"bot"}}}}`,
+		`{"update_id":10,"callback_query":{"id":"c","from":{"id":3},"message":{"message_id":1,"date":1,"chat":{"id":-5,"type":"supergroup"}},"data":"1:g:why:abcd"}}`,
 		`{"update_id":5,"message":{"message_id":1,"chat":{"id":1,"type":"private"},"from":{"id":1},"sticker":{"file_id":"x"},"pinned_message":{"date":0}}}`,
 		`{"update_id":6,"edited_message":{"chat":{}}}`,
 		`{"update_id":7,"message":{"chat":{"id":1,"type":"private"},"from":{"id":1},"reply_to_message":{"pinned_message":{"date":3,"chat":{"id":1}}}}}`,
@@ -175,7 +177,14 @@ func FuzzConvert(f *testing.F) {
 		if ev.Forged && !ev.Ignore {
 			t.Fatalf("Convert(%s) = %+v: forged but not ignored", data, ev)
 		}
-		if ev.Ignore || ev.Group {
+		if ev.Ignore {
+			return
+		}
+		if ev.Group {
+			// A group's turn is the group's, never a person's conversation.
+			if ev.Conv != GroupConv(ev.ChatID) || !ev.Incoming.Group || (ev.Text == "" && ev.Button == "" && ev.Command == "") {
+				t.Fatalf("Convert(%s) = %+v: want a turn of the group's own conversation", data, ev)
+			}
 			return
 		}
 		// Every personal conversation is one private chat's own user's.
