@@ -158,6 +158,9 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 			TTL:          e.ttl,
 			Housekeeping: housekeeping,
 		}
+		if ttl := e.dialog.IdleTTL(next); ttl > 0 && (c.TTL == 0 || ttl < c.TTL) {
+			c.TTL = ttl // a group's window goes with it
+		}
 		c.Watermark, c.Seen = snap.Remember(in.UpdateID)
 		if !outcome.Forget {
 			var err error

@@ -83,3 +83,25 @@ func TestCountsOf(t *testing.T) {
 		t.Errorf("Figures() = %+v", f)
 	}
 }
+
+// TestGroupConversationExpiresSoon: a group's conversation, which holds
+// only its rate window, is kept a day once quiet, not the Engine's months.
+func TestGroupConversationExpiresSoon(t *testing.T) {
+	cat, err := content.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Now()
+	store := memstore.New(memstore.WithNow(func() time.Time { return clock }))
+	e := bot.NewEngine(dialog.New(cat), store)
+	const group bot.Conv = "slack:T1:C1"
+	handle(t, e, bot.Incoming{Conv: group, DedupeKey: "m1", Group: true, From: "U1", Text: "what helps let-down at work?"})
+	handle(t, e, bot.Incoming{Conv: "slack:T1:U1", DedupeKey: "m2", Command: "start"})
+	clock = clock.Add(dialog.GroupTTL + time.Minute)
+	if snap, _ := store.Load(context.Background(), group); snap.Version != 0 {
+		t.Errorf("group conversation after %v: version %d, want it gone", dialog.GroupTTL, snap.Version)
+	}
+	if snap, _ := store.Load(context.Background(), "slack:T1:U1"); snap.Version == 0 {
+		t.Errorf("her conversation after %v: gone, want it kept", dialog.GroupTTL)
+	}
+}

@@ -18,6 +18,20 @@ const (
 	PersonAnswers = 2
 )
 
+// GroupTTL is how long a group's conversation is kept once it goes quiet:
+// its state is only the rate window, so the hashes in it go with it a day
+// after the last answer at most, and queued answers outlive a long outage.
+const GroupTTL = 24 * time.Hour
+
+// IdleTTL is how long st's conversation is kept once idle, when it is
+// shorter than the Engine's own: a group's (GroupTTL); 0 otherwise.
+func (d *Dialog) IdleTTL(st State) time.Duration {
+	if st.Name == stateGroup {
+		return GroupTTL
+	}
+	return 0
+}
+
 // PrivateData is the data of the "Talk to me privately" button in a group
 // on platforms without a link to a private chat (Slack): the adapter takes
 // its press to her direct message.
