@@ -45,6 +45,7 @@ func TestEngineCountsCommittedTurns(t *testing.T) {
 	handle(t, e, bot.Incoming{Conv: her, DedupeKey: "a", Command: "start", At: at})
 	handle(t, e, bot.Incoming{Conv: her, DedupeKey: "a", Command: "start", At: at}) // a retry
 	handle(t, e, bot.Incoming{Conv: her, DedupeKey: "b", Text: "I have a fever and my breast is red", At: at.Add(time.Second)})
+	handle(t, e, bot.Incoming{Conv: her, DedupeKey: "b", Text: "I have a fever and my breast is red", At: at.Add(time.Second)}) // a retry
 	handle(t, e, bot.Incoming{Conv: "tg:5:5", UpdateID: 1, Command: "start", At: at}) // not counted
 	got, err := tally.Read(ctx, "slack:T1", bot.TallyWeek(at))
 	want := bot.Counts{bot.CountConversations: 1, bot.CountReferral + content.LevelToday: 1}
