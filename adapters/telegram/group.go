@@ -174,7 +174,10 @@ func (c *core) privately(ctx context.Context, ev Event, text string) error {
 	if snap.State == nil {
 		return nil // never started: the group's private button is all there is
 	}
-	res, err := c.engine.Handle(ctx, bot.Incoming{Conv: conv, UpdateID: ev.UpdateID, Text: text, Locale: ev.Locale, At: ev.At})
+	// Known by a dedupe key, not the update id: the group's update may be
+	// older than her latest, and must not look already seen in her chat.
+	key := "grp:" + strconv.FormatInt(ev.UpdateID, 10)
+	res, err := c.engine.Handle(ctx, bot.Incoming{Conv: conv, DedupeKey: key, Text: text, Locale: ev.Locale, At: ev.At})
 	if err != nil {
 		c.o.log.Warn("telegram: her private turn for a warning sign not committed", "conv", conv, "update_id", ev.UpdateID, "err", err)
 		return err

@@ -1,6 +1,8 @@
 package telegram
 
 import (
+	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -182,5 +184,30 @@ func TestGroupRateLimit(t *testing.T) {
 	}
 	if got := h.ask(groupUpdate(h.id(), 77, "/letdown I want to hurt myself")); len(got) != 1 || got[0].Text != h.msg("group_redflag") {
 		t.Errorf("red flag past the limit: sent %q, want the general text", texts(got))
+	}
+}
+
+// TestGroupWarningSignRetried: a group update retried after her private
+// turn failed reaches her private chat once, though the group's turn was
+// committed the first time.
+func TestGroupWarningSignRetried(t *testing.T) {
+	h := newHarness(t, WithUsername(tgtest.Username))
+	h.say(88, "/start")
+	before := len(h.api.Sent(88))
+	u := groupUpdate(h.id(), 88, "/letdown I want to hurt myself")
+	h.store.failFor(ConvKey(88, 88), 1)
+	body, _ := json.Marshal(u)
+	if code := h.request(http.MethodPost, body, testSecret); code == http.StatusOK {
+		t.Fatalf("update answered %d with her private turn not committed, want a retry", code)
+	}
+	h.post(u)
+	h.post(u)
+	h.drain(GroupConv(groupChat))
+	h.drain(ConvKey(88, 88))
+	if got := h.api.Sent(88)[before:]; len(got) != 1 || !strings.Contains(got[0].Text, "112") {
+		t.Errorf("her private chat after the retries: %q, want the emergency referral once", texts(got))
+	}
+	if got := h.api.Sent(groupChat); len(got) != 1 {
+		t.Errorf("group holds %d messages, want the general text once", len(got))
 	}
 }
