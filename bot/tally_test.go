@@ -46,7 +46,8 @@ func TestEngineCountsCommittedTurns(t *testing.T) {
 	handle(t, e, bot.Incoming{Conv: her, DedupeKey: "a", Command: "start", At: at}) // a retry
 	handle(t, e, bot.Incoming{Conv: her, DedupeKey: "b", Text: "I have a fever and my breast is red", At: at.Add(time.Second)})
 	handle(t, e, bot.Incoming{Conv: her, DedupeKey: "b", Text: "I have a fever and my breast is red", At: at.Add(time.Second)}) // a retry
-	handle(t, e, bot.Incoming{Conv: "tg:5:5", UpdateID: 1, Command: "start", At: at}) // not counted
+	// Telegram is not counted.
+	handle(t, e, bot.Incoming{Conv: "tg:5:5", UpdateID: 1, Command: "start", At: at})
 	got, err := tally.Read(ctx, "slack:T1", bot.TallyWeek(at))
 	want := bot.Counts{bot.CountConversations: 1, bot.CountReferral + content.LevelToday: 1}
 	if err != nil || !maps.Equal(got, want) {
