@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -34,6 +35,10 @@ type Engine struct {
 	cache  *snapCache
 	claims Claims
 	stats  stats
+
+	tally    Tally             // WithTally; nil counts nothing
+	scope    func(Conv) string // the tally's scope of a conversation
+	tallyLog *slog.Logger
 }
 
 // Option configures an Engine.
@@ -153,6 +158,9 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 			TTL:          e.ttl,
 			Housekeeping: housekeeping,
 		}
+		if ttl := e.dialog.IdleTTL(next); ttl > 0 && (c.TTL == 0 || ttl < c.TTL) {
+			c.TTL = ttl // a group's window goes with it
+		}
 		c.Watermark, c.Seen = snap.Remember(in.UpdateID)
 		if !outcome.Forget {
 			var err error
@@ -175,6 +183,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 			e.cache.put(in.Conv, afterCommit(snap, c))
 			if !housekeeping {
 				e.stats.count(outcome)
+				e.count(ctx, in.Conv, outcome)
 			}
 			if outcome.Forget {
 				wake = time.Time{}

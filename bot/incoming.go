@@ -51,10 +51,17 @@ type Incoming struct {
 	From string
 	// Name is the first name of whoever acted, when the platform gives it.
 	Name string
+	// Group marks a turn of a group chat or channel, on the group's own
+	// conversation (Telegram "tg:<chat>:0", Slack "slack:<team>:<channel>"),
+	// answered under Thread; Link opens a private chat (see dialog.Input).
+	Group  bool
+	Thread string
+	Link   string
 }
 
 func (in Incoming) input() dialog.Input {
-	return dialog.Input{Text: in.Text, Button: in.Button, Command: in.Command, Args: in.Args, NonText: in.NonText, Reminder: in.Reminder, TZ: in.TZ, Locale: in.Locale, From: in.From, Name: in.Name}
+	return dialog.Input{Text: in.Text, Button: in.Button, Command: in.Command, Args: in.Args, NonText: in.NonText, Reminder: in.Reminder, TZ: in.TZ, Locale: in.Locale, From: in.From, Name: in.Name,
+		Group: in.Group, Thread: in.Thread, Link: in.Link}
 }
 
 // Reply is one message to send, with its buttons.

@@ -145,6 +145,24 @@ var RequiredMessages = map[string]string{
 	"btn_skip_ml":     "button: skip the millilitres",
 	"btn_went_well":   "button: the session went well",
 	"btn_slow":        "button: slow, or little milk",
+	// Groups: general answers in a channel or group chat, for anyone, and
+	// the figures a workspace's facilitator sees. Never about one person.
+	"group_help":          "in a group, to a question with no vetted answer (or /help): what it can answer here, and to talk privately for anything personal",
+	"group_footer":        "in a group, under a tip: this is general information; for ideas that fit you, talk privately",
+	"group_redflag":       "in a group, to a warning sign: kind, general, no discussion here; contact a midwife, doctor or nurse; in danger call 112, 911 or 999; talk privately",
+	"group_limited":       "in a group, only to her (Slack): many answers here just now, so it waits a few minutes; ask privately any time",
+	"btn_private":         "button in a group: talk to me privately",
+	"stats_title":         "/letdown stats, first line: counts for this workspace over the last 7 days, never a person",
+	"stats_conversations": "/letdown stats: %d private chats, each person counted once a day, added up",
+	"stats_helped":        "/letdown stats: heading of the tips marked as helping, by topic (lines '• topic: N' follow)",
+	"stats_referrals":     "/letdown stats: heading of the warning signs sent on for care, by how urgent (lines '• level: N' follow)",
+	"stats_handoffs":      "/letdown stats: %d requests to talk to a person were taken",
+	"stats_wait":          "/letdown stats: half of them within %d minutes",
+	"stats_none":          "/letdown stats: under a heading with nothing counted: none yet",
+	"stats_refused":       "/letdown stats from someone who is not a workspace admin: kindly, only admins can see them",
+	"level_emergency":     "/letdown stats: the level of a warning sign that needs help now",
+	"level_today":         "/letdown stats: the level of a warning sign that needs care today",
+	"level_soon":          "/letdown stats: the level of a warning sign that needs care soon",
 }
 
 // RequiredQuestions lists the triage question ids the dialog asks, in order.

@@ -76,6 +76,9 @@ func (d *Dialog) Catalog() *content.Catalog { return d.cat }
 // state, the replies to send (at least one) and what else the turn did.
 // It is pure: no I/O, no clock but now, no randomness.
 func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcome) {
+	if in.Group {
+		return d.groupTurn(st, in, now)
+	}
 	t := &turn{d: d.speaker(st, in), in: in, now: now}
 	t.step(st)
 	t.fillNumbers()
@@ -99,6 +102,7 @@ func (t *turn) step(st State) {
 		t.ping(in.Reminder)
 		return
 	}
+	t.newDay()
 	if moved {
 		t.say(d.msg("updated"))
 	}
@@ -321,7 +325,7 @@ func (t *turn) begin(welcome bool) {
 	d := t.st.Data
 	t.st = State{Version: SchemaVersion, Name: t.st.Name, Data: Data{
 		Lang: d.Lang, Remind: d.Remind, Log: d.Log, List: d.List,
-		FollowUp: d.FollowUp, FollowedUp: d.FollowedUp,
+		FollowUp: d.FollowUp, FollowedUp: d.FollowedUp, Day: d.Day,
 	}}
 	t.move("start")
 	if welcome {
@@ -394,7 +398,7 @@ func (t *turn) understood(kind, id string) {
 
 func (t *turn) redFlag(f *content.RedFlag) {
 	d := t.d
-	t.out.RedFlag = f.ID
+	t.out.RedFlag, t.out.RedFlagLevel = f.ID, f.Level
 	if f.Level == content.LevelEmergency {
 		t.move("alarm")
 		t.reply(f.Reply, []Button{{Label: d.msg("btn_safe"), Data: data("safe")}})

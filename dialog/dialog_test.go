@@ -491,5 +491,12 @@ func FuzzStep(f *testing.F) {
 				t.Fatalf("Step(%+v, %+v) = invalid state %+v", st, in, next)
 			}
 		}
+		// A group turn of anything is at most one general reply.
+		for _, in := range []Input{{Group: true, From: text, Text: text}, {Group: true, From: text, Button: button}, {Group: true, Command: text, Args: text}} {
+			next, replies, _ := d.Step(st, in, now)
+			if len(replies) > 1 || next.Name != stateGroup {
+				t.Fatalf("Step(%+v, group %+v) = %d replies, state %q; want at most one, the group's", st, in, len(replies), next.Name)
+			}
+		}
 	})
 }

@@ -78,6 +78,12 @@ type Data struct {
 	// Misses counts the typed messages in a row not understood, so the
 	// fallback never says the same line twice running.
 	Misses int `json:"fb,omitempty"`
+	// Day is the UTC day (days since 1970) of her last turn, so that her
+	// first turn of a day is counted once among the day's conversations.
+	Day int64 `json:"dy,omitempty"`
+	// Window is a group's recent answers, for its rate limits; only a
+	// group's conversation has one.
+	Window []Answered `json:"gw,omitempty"`
 	// Back is the state to go back to when she keeps her data at /forget's
 	// confirmation.
 	Back string `json:"bk,omitempty"`

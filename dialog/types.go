@@ -66,6 +66,16 @@ type Input struct {
 	// Locale is the platform's language code for her ("es", "es-MX",
 	// "en_US.UTF-8"): a new conversation starts in its language.
 	Locale string
+	// Group is set for a turn of a group chat or a channel, whose
+	// conversation is the group's, not a person's: it is answered for
+	// anyone, from the catalog alone, within the group's rate limits
+	// (see group.go). Thread is where in the group to answer (the reply's
+	// Thread) and Link, when the platform has one, the link that opens a
+	// private chat with the bot (a Telegram deep link); without it the
+	// private button is a press of PrivateData.
+	Group  bool
+	Thread string
+	Link   string
 	// Reminder is set when the scheduler delivers a reminder that was due
 	// at this instant: the dialog answers with a ping (or nothing, if the
 	// plan changed since).
@@ -91,4 +101,32 @@ type Outcome struct {
 	// maintains the guidance. They are step ids of the catalog, a bounded
 	// set, and say nothing about her.
 	Shown, Helped, Flowing, Skipped string
+	// HelpedTheme is the theme of the step marked Helped or Flowing, and
+	// RedFlagLevel the level of the red flag that fired: what a workspace's
+	// facilitator sees counted (bot.Tally), a topic or a level, never her.
+	HelpedTheme, RedFlagLevel string
+	// NewDay is set on a private conversation's first turn of a UTC day
+	// that she took (not a reminder): conversations a day are counted by it.
+	NewDay bool
+	// HandoffTaken is set when a supporter took her request for a person,
+	// HandoffWait how long after she asked.
+	HandoffTaken bool
+	HandoffWait  time.Duration
+	// Limited is set when a group turn went unanswered to keep the channel
+	// within its rate limits: the platform may tell her so, only her.
+	Limited bool
+}
+
+// Figures are a workspace's counts over a week, as a facilitator reads
+// them (bot.Figures makes them from a bot.Tally's counts). Conversations is
+// the sum over the days of the private conversations active that day: one
+// person on three days counts three.
+type Figures struct {
+	Conversations int64
+	Helped        map[string]int64 // by the step's theme
+	Referrals     map[string]int64 // by the red flag's level
+	Handoffs      int64
+	// MedianWait is the upper bound of the bucket holding the median
+	// handoff wait; zero when there was none.
+	MedianWait time.Duration
 }

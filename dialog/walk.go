@@ -145,7 +145,7 @@ func (t *turn) walk(action string, s *content.Step) {
 	switch action {
 	case "done":
 		t.addToList(s.ID)
-		t.out.Helped = s.ID
+		t.out.Helped, t.out.HelpedTheme = s.ID, s.Theme
 		t.say(t.ack(helpedLines))
 		t.advance()
 		t.prompt()
@@ -154,7 +154,7 @@ func (t *turn) walk(action string, s *content.Step) {
 		// and her place stays, for "Next idea" another time.
 		t.addToList(s.ID)
 		t.st.Data.Flowing = true
-		t.out.Flowing = s.ID
+		t.out.Flowing, t.out.HelpedTheme = s.ID, s.Theme
 		t.say(t.ack(flowingLines))
 		t.move("finish")
 		t.prompt()

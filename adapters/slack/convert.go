@@ -6,8 +6,12 @@
 //
 // The personal dialog only ever runs in a direct message. In a channel,
 // /letdown answers ephemerally and carries on in the DM, and a mention
-// gets a short, general reply in a thread with a button to continue
-// privately: nothing personal is asked or shown in a channel.
+// gets a general answer from the catalog in its thread ("Tell me more"
+// and "Why?" work there for anyone), within the channel's rate limits,
+// with a button to continue privately: nothing personal is asked or shown
+// in a channel. A warning sign gets only a general text there, and her
+// referral in her DM. "/letdown stats" shows a workspace's admins its
+// counts over a week, never a person.
 //
 // A workspace that uninstalls the app, or revokes its bot token, is
 // forgotten: every conversation held for its people is erased.
@@ -24,6 +28,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/letdownbot/letdown/bot"
+	"github.com/letdownbot/letdown/dialog"
 )
 
 // MaxText is the most bytes of typed text passed to the dialog; nothing
@@ -38,9 +43,10 @@ const ContinueActionID = "letdown_dm"
 const platform = "slack"
 
 // Event is one Slack event, converted. Exactly one thing happens with it:
-// Ignore (acknowledge and do nothing), Mention (a general reply in a
-// channel thread, nothing stored), Gone (erase a whole workspace), or the
-// Incoming runs through the Engine in her DM conversation.
+// Ignore (acknowledge and do nothing), Gone (erase a whole workspace),
+// Stats (a facilitator's counts), or the Incoming runs through the Engine:
+// in her DM conversation, or for a mention or a press of a group answer's
+// button, in the channel's (Incoming.Group, see channel.go).
 type Event struct {
 	bot.Incoming
 	// Ignore is set for events the bot does not act on: its own and other
@@ -61,8 +67,9 @@ type Event struct {
 	Channel string
 	// User is who did it.
 	User string
-	// Mention is set for an app_mention in a channel.
-	Mention *Thread
+	// Stats is set for "/letdown stats": a workspace's counts, answered
+	// only to her, if she is an admin.
+	Stats bool
 	// Press is the message whose button was pressed, so its buttons can be
 	// removed once the press is committed.
 	Press *Press
@@ -70,16 +77,6 @@ type Event struct {
 	// uninstalled (app_uninstalled), or its bot token was revoked
 	// (tokens_revoked). Everything the workspace held is erased.
 	Gone string
-}
-
-// Thread points at a message in a channel to answer in its thread.
-type Thread struct {
-	EventID string
-	// Key identifies the mention itself (see messageKey), so that the same
-	// mention delivered again under a new event id is answered once.
-	Key     string
-	Channel string
-	TS      string
 }
 
 // Press is a pressed button and the message it was under.
@@ -150,12 +147,7 @@ func ConvertEvent(e slackevents.EventsAPIEvent, self string) Event {
 			// In a DM the message event already carries it.
 			return Event{Ignore: true}
 		}
-		ts := in.ThreadTimeStamp
-		if ts == "" {
-			ts = in.TimeStamp
-		}
-		return Event{Channel: in.Channel, User: in.User, Mention: &Thread{
-			EventID: cb.EventID, Key: messageKey(in.Channel, in.TimeStamp, "", cb.EventID), Channel: in.Channel, TS: ts}}
+		return convertMention(in, team, cb.EventID)
 	case *slackevents.AppUninstalledEvent:
 		return gone(team)
 	case *slackevents.TokensRevokedEvent:
@@ -260,13 +252,16 @@ func ConvertInteraction(cb slack.InteractionCallback) Event {
 	ev := Event{Channel: channel, User: user}
 	ev.Conv = ConvKey(team, user)
 	ev.DedupeKey = actionKey(channel, ts, a.ActionTs, cb.TriggerID)
-	if a.ActionID == ContinueActionID {
+	if a.ActionID == ContinueActionID || a.Value == dialog.PrivateData {
 		ev.Begin = true
 		ev.Notice = !isDM(channel)
 		return ev
 	}
+	if !isDM(channel) && isGroupButton(a.Value) {
+		return convertGroupPress(ev, team, a.Value, cb.Message, ts)
+	}
 	if !isDM(channel) || a.Value == "" {
-		// Dialog buttons only ever live in her DM.
+		// The personal dialog's buttons only ever live in her DM.
 		return ignore
 	}
 	ev.Button = a.Value
@@ -312,6 +307,10 @@ func ConvertCommand(sc slack.SlashCommand) Event {
 		word, args = word[:i], strings.TrimSpace(word[i:])
 	}
 	word = strings.ToLower(strings.TrimPrefix(word, "/"))
+	if word == "stats" && args == "" {
+		ev.Stats, ev.Ephemeral = true, false
+		return ev
+	}
 	if word == "" {
 		ev.Begin = true
 		return ev

@@ -15,21 +15,11 @@ import (
 
 // Texts the adapter says itself. The dialog's words come from content/.
 const (
-	// MentionText answers a mention in a channel, in a thread. It is
-	// general on purpose: nothing personal is asked or said in a channel.
-	MentionText = "Hi, I'm Letdown. I help mothers when they're expressing milk and it won't come: one small, gentle idea at a time.\n\n" +
-		"What we talk about is personal, so I only chat in a direct message. Tap below, or type /letdown, to talk to me privately."
-	// ContinueLabel is the button under MentionText.
-	ContinueLabel = "Continue privately"
 	// DMNotice tells her, only to her, where the conversation went.
 	DMNotice = "I've sent you a direct message."
 	// SorryText answers a slash command whose turn could not be saved.
 	SorryText = "Sorry, I couldn't take that just now. Please try again in a moment."
 )
-
-// mentionEvery is the least time between two general replies in one
-// channel: a burst of mentions gets one answer.
-const mentionEvery = 3 * time.Second
 
 // maxChores bounds the best-effort Web API calls in flight at once.
 const maxChores = 32
@@ -57,10 +47,8 @@ type core struct {
 	chores   *chores.Runner // the calls that follow a turn
 	erasures *chores.Runner // workspaces being erased (see forgetTeam)
 
-	mu       sync.Mutex
-	seen     map[string]time.Time // mentions answered, by Thread.Key
-	erasing  map[string]*erasure  // workspaces being erased, by team id
-	lastSaid map[string]time.Time // channel → last general reply
+	mu      sync.Mutex
+	erasing map[string]*erasure // workspaces being erased, by team id
 }
 
 func newCore(engine *bot.Engine, api *slack.Client, o options) *core {
@@ -72,8 +60,6 @@ func newCore(engine *bot.Engine, api *slack.Client, o options) *core {
 		chores:   chores.New(maxChores, o.choreTimeout),
 		erasures: chores.New(maxErasures, eraseTimeout),
 		erasing:  make(map[string]*erasure),
-		seen:     make(map[string]time.Time),
-		lastSaid: make(map[string]time.Time),
 	}
 }
 
@@ -84,9 +70,8 @@ func (c *core) handle(ctx context.Context, ev Event) error {
 	switch {
 	case ev.Ignore:
 		return nil
-	case ev.Mention != nil:
-		c.mention(*ev.Mention)
-		return nil
+	case ev.Stats:
+		return nil // answered by the caller, with statsAnswer
 	case ev.Gone != "":
 		ctx, cancel := context.WithTimeout(ctx, c.o.ackTimeout)
 		defer cancel()
@@ -94,6 +79,9 @@ func (c *core) handle(ctx context.Context, ev Event) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.o.ackTimeout)
 	defer cancel()
+	if ev.Group {
+		return c.group(ctx, ev)
+	}
 	in := ev.Incoming
 	if ev.Begin {
 		snap, err := c.engine.Store().Load(ctx, in.Conv)
@@ -244,70 +232,6 @@ func (c *core) notice(ctx context.Context, channel, user string) {
 	if _, err := c.api.PostEphemeralContext(ctx, channel, user, slack.MsgOptionText(DMNotice, false)); err != nil {
 		c.o.log.Info("slack: ephemeral notice not sent", "channel", channel, "err", wrapErr("chat.postEphemeral", err))
 	}
-}
-
-// mention answers a mention with the general message in its thread.
-// Nothing is stored: it is not personal, and a lost one costs nothing.
-// An event Slack delivers twice is answered once.
-func (c *core) mention(t Thread) {
-	if !c.mayAnswer(t) {
-		c.o.log.Debug("slack: mention skipped, answered moments ago", "channel", t.Channel, "event_id", t.EventID)
-		return
-	}
-	c.chore(func(ctx context.Context) {
-		_, _, err := c.api.PostMessageContext(ctx, t.Channel,
-			slack.MsgOptionText(MentionText, false),
-			slack.MsgOptionBlocks(MentionBlocks()...),
-			slack.MsgOptionTS(t.TS),
-			slack.MsgOptionDisableLinkUnfurl())
-		if err != nil {
-			c.o.log.Info("slack: mention not answered", "channel", t.Channel, "event_id", t.EventID, "err", wrapErr("chat.postMessage", err))
-		}
-	})
-}
-
-// MentionBlocks is the general reply to a mention: the text and the
-// button that takes her to a DM.
-func MentionBlocks() []slack.Block {
-	btn := slack.NewButtonBlockElement(ContinueActionID, "dm", slack.NewTextBlockObject(slack.PlainTextType, ContinueLabel, false, false))
-	btn.Style = slack.StylePrimary
-	return []slack.Block{
-		slack.NewSectionBlock(slack.NewTextBlockObject(slack.PlainTextType, MentionText, false, false), nil, nil),
-		slack.NewActionBlock("", btn),
-	}
-}
-
-// mayAnswer drops repeated mention events and keeps general replies to
-// one channel within mentionEvery.
-func (c *core) mayAnswer(t Thread) bool {
-	now := c.o.now()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.seen) >= 4096 {
-		for id, at := range c.seen {
-			if now.Sub(at) > bot.DedupeTTL {
-				delete(c.seen, id)
-			}
-		}
-	}
-	if len(c.lastSaid) >= 1024 {
-		for ch, at := range c.lastSaid {
-			if now.Sub(at) >= mentionEvery {
-				delete(c.lastSaid, ch)
-			}
-		}
-	}
-	if t.Key != "" {
-		if _, ok := c.seen[t.Key]; ok {
-			return false
-		}
-		c.seen[t.Key] = now
-	}
-	if last, ok := c.lastSaid[t.Channel]; ok && now.Sub(last) < mentionEvery {
-		return false
-	}
-	c.lastSaid[t.Channel] = now
-	return true
 }
 
 // BotUserID asks auth.test for the app's bot user id; pass it to

@@ -37,6 +37,7 @@ type flakyStore struct {
 	bot.Store
 	mu       sync.Mutex
 	failures int
+	skip     int           // commits to let through before the failures
 	hold     chan struct{} // Conversations waits until it is closed
 	listed   int           // Conversations calls
 }
@@ -79,10 +80,19 @@ func (s *flakyStore) failNext(n int) {
 	s.failures = n
 }
 
+// failNextAfter lets the next skip commits through, then fails n.
+func (s *flakyStore) failNextAfter(skip, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.skip, s.failures = skip, n
+}
+
 func (s *flakyStore) Commit(ctx context.Context, c bot.Commit) ([]bot.Outgoing, error) {
 	s.mu.Lock()
-	fail := s.failures > 0
-	if fail {
+	fail := s.failures > 0 && s.skip == 0
+	if s.skip > 0 {
+		s.skip--
+	} else if fail {
 		s.failures--
 	}
 	s.mu.Unlock()
@@ -122,6 +132,7 @@ type harness struct {
 	engine  *bot.Engine
 	sender  *Sender
 	handler *Handler
+	tally   *memstore.Tally
 	logs    *syncBuffer
 	log     *slog.Logger
 
@@ -140,9 +151,10 @@ func newHarness(t testing.TB, opts ...Option) *harness {
 	h := &harness{t: t, api: slacktest.New(t), cat: cat, store: &flakyStore{Store: memstore.New()}, logs: &syncBuffer{}}
 	h.log = slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.client = h.api.Client()
-	h.engine = bot.NewEngine(dialog.NewLangs(cats, content.DefaultLang), h.store)
+	h.tally = memstore.NewTally()
+	h.engine = bot.NewEngine(dialog.NewLangs(cats, content.DefaultLang), h.store, bot.WithTally(h.tally, TallyScope, h.log))
 	h.sender = NewSender(h.client, WithLogger(h.log))
-	opts = append([]Option{WithLogger(h.log), WithBotUserID(slacktest.BotUserID), WithNotify(func(c bot.Conv) {
+	opts = append([]Option{WithLogger(h.log), WithTally(h.tally), WithBotUserID(slacktest.BotUserID), WithNotify(func(c bot.Conv) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.notified = append(h.notified, c)
@@ -251,6 +263,10 @@ func pressBody(user string, m slacktest.Message, b slacktest.Button, n int) []by
 	if b.Text != nil {
 		label = b.Text.Text
 	}
+	message := map[string]any{"type": "message", "ts": m.TS, "text": m.Text, "blocks": blocks, "bot_id": slacktest.BotID, "user": slacktest.BotUserID}
+	if m.ThreadTS != "" {
+		message["thread_ts"] = m.ThreadTS
+	}
 	p, err := json.Marshal(map[string]any{
 		"type":       "block_actions",
 		"team":       map[string]any{"id": slacktest.Team, "domain": "example"},
@@ -259,7 +275,7 @@ func pressBody(user string, m slacktest.Message, b slacktest.Button, n int) []by
 		"trigger_id": fmt.Sprintf("trig.%d", n),
 		"container":  map[string]any{"type": "message", "message_ts": m.TS, "channel_id": m.Channel, "is_ephemeral": false},
 		"channel":    map[string]any{"id": m.Channel, "name": "directmessage"},
-		"message":    map[string]any{"type": "message", "ts": m.TS, "text": m.Text, "blocks": blocks, "bot_id": slacktest.BotID, "user": slacktest.BotUserID},
+		"message":    message,
 		"actions": []map[string]any{{
 			"action_id": b.ActionID, "block_id": b.BlockID, "type": "button", "value": b.Value,
 			"text": map[string]any{"type": "plain_text", "text": label}, "action_ts": ts(n),

@@ -153,6 +153,10 @@ func (h *Handler) commands(w http.ResponseWriter, r *http.Request, body []byte) 
 		return
 	}
 	ev := ConvertCommand(sc)
+	if ev.Stats {
+		writeJSON(w, h.core.statsAnswer(r.Context(), ev))
+		return
+	}
 	if err := h.core.handle(r.Context(), ev); err != nil {
 		// Slack never retries a command: say so kindly instead of
 		// showing her an HTTP error.

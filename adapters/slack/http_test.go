@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -352,58 +351,6 @@ func TestHTTPSlashCommand(t *testing.T) {
 	}
 }
 
-func TestHTTPMention(t *testing.T) {
-	const user, channel = "U46", "C0PUMPING"
-	conv := ConvKey(slacktest.Team, user)
-	h := newHarness(t)
-	mention := eventBody("EvMention", map[string]any{
-		"type": "app_mention", "channel": channel, "user": user,
-		"text": "<@" + slacktest.BotUserID + "> my milk won't come, I'm so worried", "ts": ts(5), "event_ts": ts(5),
-	})
-	h.post(EventsPath, mention)
-	h.post(EventsPath, mention) // Slack's retry of the same event
-	sent := h.api.Messages(channel)
-	if len(sent) != 1 {
-		t.Fatalf("channel received %d messages for one mention, want 1", len(sent))
-	}
-	m := sent[0]
-	if m.ThreadTS != ts(5) {
-		t.Errorf("reply thread_ts = %q, want the mention's ts %q", m.ThreadTS, ts(5))
-	}
-	if m.Body() != MentionText {
-		t.Errorf("reply = %q, want the general message %q", m.Body(), MentionText)
-	}
-	if strings.Contains(m.Body(), "?") || strings.Contains(m.Body(), "worried") || strings.Contains(m.Text, "milk won't") {
-		t.Errorf("public reply %q asks a question or repeats her words", m.Body())
-	}
-	b, ok := m.Button(ContinueLabel)
-	if !ok || len(m.Buttons()) != 1 {
-		t.Fatalf("reply buttons %+v, want one %q", m.Buttons(), ContinueLabel)
-	}
-	if v := h.version(conv); v != 0 {
-		t.Errorf("after a mention: stored version = %d, want 0 (nothing personal stored)", v)
-	}
-	if strings.Contains(h.logs.String(), "worried") {
-		t.Errorf("logs contain the mention's text:\n%s", h.logs.String())
-	}
-
-	// Continue privately: the dialog starts in her DM, the channel gets
-	// nothing more, and she is told where to look, only to her.
-	h.post(InteractivityPath, pressBody(user, m, b, 6))
-	h.drain(conv)
-	dm := h.api.Messages(slacktest.DM(user))
-	if len(dm) < 2 || dm[0].Body() != h.msg("welcome") {
-		t.Fatalf("DM after Continue privately = %q, want the welcome", bodies(dm))
-	}
-	if got := h.api.Messages(channel); len(got) != 1 || len(got[0].Buttons()) != 1 {
-		t.Errorf("channel after the press: %d messages, want the one reply, untouched", len(got))
-	}
-	eph := h.api.Calls("chat.postEphemeral")
-	if len(eph) != 1 || eph[0].Params.Get("channel") != channel || eph[0].Params.Get("user") != user || eph[0].Params.Get("text") != DMNotice {
-		t.Errorf("chat.postEphemeral calls %v, want one %q to %s in %s", eph, DMNotice, user, channel)
-	}
-}
-
 func TestHTTPIgnored(t *testing.T) {
 	const user = "U47"
 	conv := ConvKey(slacktest.Team, user)
@@ -674,39 +621,6 @@ func TestHTTPSameMessageNewEventID(t *testing.T) {
 	h.post(EventsPath, dmEvent("EvFirst", user, "help", 3))
 	if got := h.version(conv); got != v+1 {
 		t.Errorf("a new message: version %d → %d, want %d", v, got, v+1)
-	}
-}
-
-// TestHTTPSameMentionNewEventID: a mention delivered again under a new
-// event_id, after the channel's pause between general replies, still gets
-// one reply.
-func TestHTTPSameMentionNewEventID(t *testing.T) {
-	const user, channel = "U52", "C0PUMPING"
-	var mu sync.Mutex
-	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	clock := func() time.Time {
-		mu.Lock()
-		defer mu.Unlock()
-		return now
-	}
-	h := newHarness(t, WithClock(clock))
-	mention := func(eventID string, n int) []byte {
-		return eventBody(eventID, map[string]any{
-			"type": "app_mention", "channel": channel, "user": user,
-			"text": "<@" + slacktest.BotUserID + "> hello", "ts": ts(n), "event_ts": ts(n),
-		})
-	}
-	h.post(EventsPath, mention("EvMention1", 7))
-	mu.Lock()
-	now = now.Add(time.Minute)
-	mu.Unlock()
-	h.post(EventsPath, mention("EvMention2", 7))
-	if got := h.api.Messages(channel); len(got) != 1 {
-		t.Errorf("one mention under two event_ids: %d replies, want 1", len(got))
-	}
-	h.post(EventsPath, mention("EvMention3", 8))
-	if got := h.api.Messages(channel); len(got) != 2 {
-		t.Errorf("a second mention a minute later: %d replies in all, want 2", len(got))
 	}
 }
 

@@ -40,6 +40,7 @@ type options struct {
 	choreTimeout time.Duration
 	zoneTTL      time.Duration
 	now          func() time.Time
+	tally        bot.Tally
 }
 
 func newOptions(opts []Option) options {
@@ -135,3 +136,8 @@ func WithClock(now func() time.Time) Option {
 		}
 	}
 }
+
+// WithTally sets where "/letdown stats" reads a workspace's counts: the
+// Tally the Engine counts in (bot.WithTally with TallyScope). Without it
+// the figures are all zero. Handler and SocketMode.
+func WithTally(t bot.Tally) Option { return func(o *options) { o.tally = t } }

@@ -30,6 +30,8 @@ const (
 	MaxButtonText = 75
 	// MaxButtonValue is the most characters in a button's value.
 	MaxButtonValue = 2000
+	// MaxButtonURL is the most characters in a link button's url.
+	MaxButtonURL = 3000
 	// MaxButtonsPerBlock is the most elements in one actions block.
 	MaxButtonsPerBlock = 25
 	// MaxFallback bounds the plain-text fallback that notifications show.
@@ -48,9 +50,10 @@ func Pace(bot.Conv) (every time.Duration, burst int) { return ChannelEvery, Chan
 
 var _ bot.Sender = (*Sender)(nil)
 
-// Sender delivers replies to her DM with the app as Block Kit messages:
+// Sender delivers replies to her DM with the app, or to a channel's
+// thread for a channel's conversation, as Block Kit messages:
 // the text in plain_text sections (nothing in it is taken for markup) and
-// one button per choice.
+// one button per choice (a link button for a reply's URL).
 //
 // It posts with chat.postMessage and channel = her user id, which Slack
 // delivers to the app's DM with her (the Messages tab of the app's home),
@@ -97,11 +100,17 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 			return s.upload(ctx, user, files[i-len(msgs)])
 		}
 		m := msgs[i]
-		_, _, err := s.api.PostMessageContext(ctx, user,
+		opts := []slack.MsgOption{
 			slack.MsgOptionText(m.Text, true),
 			slack.MsgOptionBlocks(m.Blocks...),
 			slack.MsgOptionDisableLinkUnfurl(),
-			slack.MsgOptionDisableMediaUnfurl())
+			slack.MsgOptionDisableMediaUnfurl(),
+		}
+		if r.Thread != "" {
+			// A channel's answer goes in the thread it was asked in.
+			opts = append(opts, slack.MsgOptionTS(r.Thread))
+		}
+		_, _, err := s.api.PostMessageContext(ctx, user, opts...)
 		if err != nil {
 			return sendErr(err)
 		}
@@ -192,6 +201,12 @@ func Messages(r bot.Reply, drop func(i int, b bot.Button)) []Message {
 	var buttons []slack.BlockElement
 	for i, b := range r.Buttons {
 		label := strings.TrimSpace(b.Label)
+		if b.URL != "" && label != "" && utf8.RuneCountInString(b.URL) <= MaxButtonURL {
+			btn := slack.NewButtonBlockElement("b"+strconv.Itoa(i), "", slack.NewTextBlockObject(slack.PlainTextType, truncateRunes(label, MaxButtonText), true, false))
+			btn.URL = b.URL
+			buttons = append(buttons, btn)
+			continue
+		}
 		if b.Data == "" || utf8.RuneCountInString(b.Data) > MaxButtonValue || label == "" {
 			if drop != nil {
 				drop(i, b)

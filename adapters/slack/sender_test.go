@@ -249,3 +249,21 @@ func TestSlashCommandsAreWrittenForSlack(t *testing.T) {
 		}
 	}
 }
+
+// TestMessagesLinkButton: a reply's link button becomes a Slack url
+// button, not a dropped one.
+func TestMessagesLinkButton(t *testing.T) {
+	msgs := Messages(bot.Reply{Text: "hi", Buttons: []bot.Button{{Label: "Open", URL: "https://example.org/x"}, {Label: "Why?", Data: "1:g:why:abcd"}}}, func(i int, b bot.Button) {
+		t.Errorf("button %d %+v dropped", i, b)
+	})
+	if len(msgs) != 1 {
+		t.Fatalf("Messages() = %d messages, want 1", len(msgs))
+	}
+	a, ok := msgs[0].Blocks[len(msgs[0].Blocks)-1].(*slack.ActionBlock)
+	if !ok || len(a.Elements.ElementSet) != 2 {
+		t.Fatalf("last block %+v, want an actions block of 2 buttons", msgs[0].Blocks)
+	}
+	if b := a.Elements.ElementSet[0].(*slack.ButtonBlockElement); b.URL != "https://example.org/x" || b.Value != "" {
+		t.Errorf("link button = %+v, want url set and no value", b)
+	}
+}

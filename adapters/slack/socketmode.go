@@ -122,6 +122,9 @@ func (s *SocketMode) handleEnvelope(ctx context.Context, evt socketmode.Event) (
 			return true, nil
 		}
 		ev = ConvertCommand(sc)
+		if ev.Stats {
+			return true, s.core.statsAnswer(ctx, ev)
+		}
 	default:
 		// An envelope of a kind never asked for: acknowledged so it is
 		// not delivered again and again.

@@ -226,3 +226,22 @@ func TestSocketModeWebsocket(t *testing.T) {
 		t.Errorf("logs, want a reconnect and no warning:\n%s", logs)
 	}
 }
+
+// TestSocketModeStats: /letdown stats over Socket Mode is answered in the
+// acknowledgement, only to her: the figures for an admin, a refusal for
+// anyone else, and no conversation is touched.
+func TestSocketModeStats(t *testing.T) {
+	h := newHarness(t)
+	h.api.SetAdmin("U62")
+	sm := newSocketMode(h)
+	for user, want := range map[string]string{"U62": h.msg("stats_title"), "U63": h.msg("stats_refused")} {
+		ack, payload := sm.handleEnvelope(context.Background(), envelope(t, "env-"+user, socketmode.EventTypeSlashCommand, commandBody(user, "C0PUMPING", "stats", 9)))
+		m, ok := payload.(*slack.Msg)
+		if !ack || !ok || m.ResponseType != slack.ResponseTypeEphemeral || !strings.HasPrefix(m.Text, want) {
+			t.Errorf("/letdown stats from %s: ack %v, payload %#v; want an ephemeral %q", user, ack, payload, want)
+		}
+		if v := h.version(ConvKey(slacktest.Team, user)); v != 0 {
+			t.Errorf("/letdown stats from %s: her conversation version %d, want 0", user, v)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"slices"
+	"strconv"
 	"strings"
 
 	tgbot "github.com/go-telegram/bot"
@@ -156,7 +157,26 @@ type sendMessageParams struct {
 	ChatID      int64  `json:"chat_id"`
 	Text        string `json:"text"`
 	ReplyMarkup any    `json:"reply_markup,omitempty"` // *keyboard or *replyKeyboard
+	// ReplyTo answers a message in a group, when the reply has a Thread.
+	ReplyTo     *replyParameters `json:"reply_parameters,omitempty"`
 	LinkPreview struct {
 		IsDisabled bool `json:"is_disabled"`
 	} `json:"link_preview_options"`
+}
+
+// replyParameters makes a message a reply to another. The reply is sent
+// even if that message was deleted meanwhile: the answer still matters.
+type replyParameters struct {
+	MessageID                int  `json:"message_id"`
+	AllowSendingWithoutReply bool `json:"allow_sending_without_reply"`
+}
+
+// replyTo is the reply_parameters for a reply's Thread (a message id), or
+// nil when it has none or it is not one.
+func replyTo(thread string) *replyParameters {
+	id, err := strconv.Atoi(thread)
+	if thread == "" || err != nil || id <= 0 {
+		return nil
+	}
+	return &replyParameters{MessageID: id, AllowSendingWithoutReply: true}
 }

@@ -74,10 +74,6 @@ func Username(ctx context.Context, client *tgbot.Bot) (string, error) {
 // commandName is what Telegram accepts as a command.
 var commandName = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 
-// groupCommands are the commands that do something in a group: everything
-// else there would start the personal dialog, which only runs one to one.
-var groupCommands = []string{"start", "help"}
-
 // SetCommands fills the bot's command menu from the catalogs: each catalog
 // for its own language, the English one (or else the first) also as the
 // default for every other language. Groups get a menu of their own with

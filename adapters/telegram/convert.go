@@ -37,7 +37,7 @@ const platform = "tg"
 
 // Event is one Telegram update, converted. Exactly one of four things
 // happens with it: Ignore (acknowledge and do nothing), Group (a group
-// chat: at most a general message, never the personal dialog), Block (she
+// chat: a general answer for anyone, never the personal dialog), Block (she
 // blocked the bot), or the Incoming runs through the Engine.
 type Event struct {
 	// Incoming is the normalized message; for a group its Command is set
@@ -56,7 +56,12 @@ type Event struct {
 	// Mention is the bot a command was addressed to ("/start@name"), if any.
 	// In a group a command for another bot is not ours to answer.
 	Mention string
-	// Group is set for group and supergroup chats.
+	// ReplyTo is the username of the bot a group message replies to, if
+	// it replies to a bot's message.
+	ReplyTo string
+	// Group is set for group and supergroup chats: a turn of the group's
+	// own conversation (GroupConv) if it is addressed to the bot (see
+	// group.go), else nothing.
 	Group bool
 	// Block is set when she blocked the bot (my_chat_member: "kicked" in
 	// her private chat): her queued replies are dropped, and no reminder
@@ -145,13 +150,7 @@ func convertMessage(ev *Event, m *models.Message) {
 		}
 	}
 	if ev.Group {
-		// Only commands matter in a group; who sent them does not.
-		if cmd, args, mention, ok := command(m.Text); ok {
-			ev.Command, ev.Args, ev.Mention = cmd, args, mention
-		}
-		if m.From != nil {
-			ev.Conv = ConvKey(m.Chat.ID, m.From.ID)
-		}
+		convertGroupMessage(ev, m)
 		return
 	}
 	if m.From == nil || m.Chat.ID == 0 {
@@ -198,8 +197,12 @@ func convertCallback(ev *Event, q *models.CallbackQuery) {
 		ev.CallbackMsg = MessageRef{ChatID: chat.ID, MessageID: q.Message.InaccessibleMessage.MessageID}
 	}
 	ev.ChatID, ev.From = chat.ID, q.From.ID
-	// Only the personal dialog has callback buttons, and only in private
-	// chats; a press anywhere else is answered and otherwise ignored.
+	if chat.Type == models.ChatTypeGroup || chat.Type == models.ChatTypeSupergroup {
+		convertGroupPress(ev, q)
+		return
+	}
+	// The personal dialog's buttons live in private chats only; a press
+	// anywhere else is answered and otherwise ignored.
 	if chat.Type != models.ChatTypePrivate || chat.ID == 0 || q.From.ID == 0 || q.From.IsBot || q.Data == "" {
 		ev.Ignore = true
 		return

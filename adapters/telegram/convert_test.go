@@ -34,6 +34,8 @@ func TestConvert(t *testing.T) {
 		{"channel", `{"update_id":9,"channel_post":{"message_id":3,"date":1,"chat":{"id":-100,"type":"channel"},"text":"/start"}}`},
 		{"group command", `{"update_id":9,"message":{"message_id":3,"date":1,"chat":{"id":-100,"type":"supergroup"},"from":{"id":7},"text":"/help@LetdownBot"}}`},
 		{"group text", `{"update_id":9,"message":{"message_id":3,"date":1,"chat":{"id":-100,"type":"group"},"from":{"id":7},"text":"I have a fever"}}`},
+		{"group press", `{"update_id":9,"callback_query":{"id":"cb1","from":{"id":7},"message":{"message_id":5,"date":1,"chat":{"id":-100,"type":"supergroup"}},"chat_instance":"1","data":"1:g:more:abcd"}}`},
+		{"group press, not a group answer's", `{"update_id":9,"callback_query":{"id":"cb1","from":{"id":7},"message":{"message_id":5,"date":1,"chat":{"id":-100,"type":"supergroup"}},"chat_instance":"1","data":"1:clear"}}`},
 		{"callback", `{"update_id":9,"callback_query":{"id":"cb1","from":{"id":42,"language_code":"fr"},"message":{"message_id":5,"date":1,"chat":{"id":42,"type":"private"}},"chat_instance":"1","data":"1:clear"}}`},
 		{"callback, old message", `{"update_id":9,"callback_query":{"id":"cb1","from":{"id":42},"message":{"message_id":5,"date":0,"chat":{"id":42,"type":"private"}},"chat_instance":"1","data":"1:clear"}}`},
 		{"callback, inline", `{"update_id":9,"callback_query":{"id":"cb1","from":{"id":42},"inline_message_id":"x","chat_instance":"1","data":"1:clear"}}`},
@@ -68,10 +70,22 @@ func TestConvert(t *testing.T) {
 	set("from bot", func(e *Event) { e.ChatID, e.From, e.Ignore = 42, 42, true })
 	set("edited", func(e *Event) { e.Ignore = true })
 	set("channel", func(e *Event) { e.Ignore = true })
-	set("group command", func(e *Event) {
-		e.ChatID, e.From, e.Group, e.Conv, e.Command, e.Mention = -100, 7, true, ConvKey(-100, 7), "help", "LetdownBot"
+	// A group's message is a turn of the group's conversation, by whoever
+	// wrote it, answered as a reply to it.
+	groupTurn := func(e *Event) {
+		e.ChatID, e.From, e.Group, e.Conv = -100, 7, true, GroupConv(-100)
+		e.Incoming.Group, e.Incoming.From, e.Thread, e.At = true, "7", "3", time.Unix(1, 0).UTC()
+	}
+	set("group command", func(e *Event) { groupTurn(e); e.Command, e.Mention = "help", "LetdownBot" })
+	set("group text", func(e *Event) { groupTurn(e); e.Text = "I have a fever" })
+	set("group press", func(e *Event) {
+		e.ChatID, e.From, e.Group, e.Conv = -100, 7, true, GroupConv(-100)
+		e.Incoming.Group, e.Incoming.From, e.Thread = true, "7", "5"
+		e.Button, e.CallbackID, e.CallbackMsg = "1:g:more:abcd", "cb1", MessageRef{-100, 5}
 	})
-	set("group text", func(e *Event) { e.ChatID, e.From, e.Group, e.Conv = -100, 7, true, ConvKey(-100, 7) })
+	set("group press, not a group answer's", func(e *Event) {
+		e.ChatID, e.From, e.CallbackID, e.CallbackMsg, e.Ignore = -100, 7, "cb1", MessageRef{-100, 5}, true
+	})
 	set("callback", func(e *Event) {
 		e.Conv, e.ChatID, e.From, e.Locale, e.Button, e.CallbackID, e.CallbackMsg = conv, 42, 42, "fr", "1:clear", "cb1", MessageRef{42, 5}
 	})
@@ -143,6 +157,8 @@ func FuzzConvert(f *testing.F) {
 		`{"update_id":2,"callback_query":{"id":"c","from":{"id":1},"message":{"message_id":1,"date":1,"chat":{"id":1,"type":"private"}},"data":"1:clear"}}`,
 		`{"update_id":3,"callback_query":{"id":"c","from":{"id":1},"message":null,"data":"x"}}`,
 		`{"update_id":4,"message":{"message_id":1,"date":1,"chat":{"id":-5,"type":"supergroup"},"text":"/help"}}`,
+		`{"update_id":9,"message":{"message_id":1,"date":1,"chat":{"id":-5,"type":"group"},"from":{"id":3},"text":"@bot hi","reply_to_message":{"message_id":2,"date":1,"chat":{"id":-5},"from":{"id":9,"is_bot":true,"username":"bot"}}}}`,
+		`{"update_id":10,"callback_query":{"id":"c","from":{"id":3},"message":{"message_id":1,"date":1,"chat":{"id":-5,"type":"supergroup"}},"data":"1:g:why:abcd"}}`,
 		`{"update_id":5,"message":{"message_id":1,"chat":{"id":1,"type":"private"},"from":{"id":1},"sticker":{"file_id":"x"},"pinned_message":{"date":0}}}`,
 		`{"update_id":6,"edited_message":{"chat":{}}}`,
 		`{"update_id":7,"message":{"chat":{"id":1,"type":"private"},"from":{"id":1},"reply_to_message":{"pinned_message":{"date":3,"chat":{"id":1}}}}}`,
@@ -161,7 +177,14 @@ func FuzzConvert(f *testing.F) {
 		if ev.Forged && !ev.Ignore {
 			t.Fatalf("Convert(%s) = %+v: forged but not ignored", data, ev)
 		}
-		if ev.Ignore || ev.Group {
+		if ev.Ignore {
+			return
+		}
+		if ev.Group {
+			// A group's turn is the group's, never a person's conversation.
+			if ev.Conv != GroupConv(ev.ChatID) || !ev.Incoming.Group || (ev.Text == "" && ev.Button == "" && ev.Command == "") {
+				t.Fatalf("Convert(%s) = %+v: want a turn of the group's own conversation", data, ev)
+			}
 			return
 		}
 		// Every personal conversation is one private chat's own user's.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"sync"
-	"time"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -28,8 +27,7 @@ type core struct {
 	chores *chores.Runner // the calls that follow a turn
 
 	mu       sync.Mutex
-	username string              // known or looked up; "" until then
-	lastSaid map[int64]time.Time // group chat → when it last got the general message
+	username string // known or looked up; "" until then
 }
 
 func newCore(engine *bot.Engine, client *tgbot.Bot, o options) *core {
@@ -40,7 +38,6 @@ func newCore(engine *bot.Engine, client *tgbot.Bot, o options) *core {
 		o:        o,
 		chores:   chores.New(maxChores, o.choreTimeout),
 		username: strings.TrimPrefix(o.username, "@"),
-		lastSaid: make(map[int64]time.Time),
 	}
 }
 
@@ -62,8 +59,7 @@ func (c *core) handle(ctx context.Context, u *models.Update, respond bool) (answ
 	case ev.Ignore:
 		return c.pressed(ev, respond, false), nil
 	case ev.Group:
-		c.group(ev)
-		return "", nil
+		return c.group(ctx, ev, respond)
 	case ev.Block:
 		return "", c.block(ctx, ev)
 	}

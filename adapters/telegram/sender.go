@@ -52,7 +52,9 @@ func Pace(conv bot.Conv) (every time.Duration, burst int) {
 var _ bot.Sender = (*Sender)(nil)
 
 // Sender delivers replies to Telegram chats as plain text (no parse mode,
-// so nothing in the text is taken for markup) with one button per row.
+// so nothing in the text is taken for markup) with one button per row (a
+// link button for a reply's URL); a reply with a Thread answers that
+// message (reply_parameters), as a group's answers do.
 type Sender struct {
 	client   *tgbot.Bot
 	api      *jsonAPI // sendMessage as JSON: see jsonAPI
@@ -99,7 +101,7 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 		return s.sendFiles(ctx, conv, chat, r, files, markup)
 	}
 	return s.progress.Send(conv, r.Text, len(parts), func(i int) error {
-		params := sendMessageParams{ChatID: chat, Text: parts[i]}
+		params := sendMessageParams{ChatID: chat, Text: parts[i], ReplyTo: replyTo(r.Thread)}
 		params.LinkPreview.IsDisabled = true
 		if i == len(parts)-1 && markup != nil {
 			params.ReplyMarkup = markup
@@ -224,6 +226,10 @@ func (s *Sender) keyboard(conv bot.Conv, buttons []bot.Button) *keyboard {
 	}
 	kb := keyboard{InlineKeyboard: make([][]button, 0, len(buttons))}
 	for i, b := range buttons {
+		if b.URL != "" && strings.TrimSpace(b.Label) != "" {
+			kb.InlineKeyboard = append(kb.InlineKeyboard, []button{{Text: b.Label, URL: b.URL}})
+			continue
+		}
 		if b.Data == "" || len(b.Data) > MaxButtonData || strings.TrimSpace(b.Label) == "" {
 			s.log.Error("telegram: button dropped, Telegram would refuse it", "conv", conv, "button", i, "data_bytes", len(b.Data))
 			continue

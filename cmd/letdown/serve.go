@@ -101,10 +101,13 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	for _, lang := range content.Languages(content.Embedded()) {
 		menus = append(menus, cats[lang])
 	}
-	var st store
+	var (
+		st    store
+		tally bot.Tally // a workspace's counts for /letdown stats
+	)
 	if cfg.RedisURL == "" {
 		log.Warn("no REDIS_URL: conversations are kept in memory and lost on restart")
-		st = memstore.New()
+		st, tally = memstore.New(), memstore.NewTally()
 	} else {
 		var opts []redisstore.Option
 		if cfg.RedisPrefix != "" {
@@ -115,7 +118,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 			return err
 		}
 		defer rs.Close()
-		st = rs
+		st, tally = rs, rs
 	}
 	// One dispatcher for every platform: the store's ready index holds
 	// them all, and the router sends each conversation where it belongs.
@@ -133,7 +136,10 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	// A turn's commit takes the send lease for the dispatcher, which then
 	// sends its replies without a Claim: two round trips a turn.
 	engine := bot.NewEngine(dialog.NewLangs(cats, content.DefaultLang).WithRetention(cfg.LogRetention), st,
-		bot.WithTTL(cfg.TTL), bot.WithClaims(dispatcher))
+		bot.WithTTL(cfg.TTL), bot.WithClaims(dispatcher),
+		// Only Slack workspaces have a facilitator to read counts
+		// (/letdown stats): Telegram turns cost no extra round trip.
+		bot.WithTally(tally, slack.TallyScope, log))
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
@@ -203,7 +209,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		}); err != nil {
 			return err
 		}
-		opts := []slack.Option{slack.WithLogger(log), slack.WithBotUserID(botUser), slack.WithNotify(dispatcher.Notify)}
+		opts := []slack.Option{slack.WithLogger(log), slack.WithBotUserID(botUser), slack.WithNotify(dispatcher.Notify), slack.WithTally(tally)}
 		router["slack"], paces["slack"] = slack.NewSender(api, opts...), slack.Pace
 		if cfg.SlackAppToken != "" {
 			sm := slack.NewSocketMode(engine, api, socketmode.New(api), opts...)

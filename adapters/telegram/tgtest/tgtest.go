@@ -85,6 +85,9 @@ type Message struct {
 	// File is the photo or document a sendPhoto or sendDocument carried;
 	// Text is then its caption.
 	File *File
+	// ReplyTo is the id of the message this one answers
+	// (reply_parameters), 0 for none.
+	ReplyTo int
 }
 
 // Buttons returns the keyboard's buttons, row after row.
@@ -343,8 +346,16 @@ func (s *Server) answer(method string, p map[string]string, files map[string]Fil
 				}
 			}
 		}
+		var reply struct {
+			MessageID int `json:"message_id"`
+		}
+		if raw := p["reply_parameters"]; raw != "" {
+			if err := json.Unmarshal([]byte(raw), &reply); err != nil || reply.MessageID <= 0 {
+				return bad("invalid reply parameters")
+			}
+		}
 		s.nextID++
-		m := Message{ID: s.nextID, ChatID: chat, Text: text, Keyboard: kb}
+		m := Message{ID: s.nextID, ChatID: chat, Text: text, Keyboard: kb, ReplyTo: reply.MessageID}
 		s.messages = append(s.messages, m)
 		return ok(wire(m))
 	case "sendPhoto", "sendDocument":
