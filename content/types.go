@@ -62,6 +62,10 @@ type Lexicon struct {
 	// Places are common names and abbreviations of places, with their
 	// IANA time zone: "nyc" -> America/New_York.
 	Places map[string]string `yaml:"places"`
+	// Alike are words that mean the same to a question about the guidance
+	// ("icy" asks what "cold" asks), each mapped to the word the steps use.
+	// Only questions are matched with them, never warning signs.
+	Alike map[string]string `yaml:"alike"`
 	// Greetings are what people type to say hello ("hi", "good morning"):
 	// a message that is only a greeting is greeted back, with where she is.
 	Greetings []string `yaml:"greetings"`

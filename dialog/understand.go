@@ -174,7 +174,7 @@ func newUnderstanding(cat *content.Catalog) *understanding {
 			docs = append(docs, understand.Doc{Target: "/" + c.Name, Text: a})
 		}
 	}
-	u.index = understand.NewIndex(an, docs, lex.Stop)
+	u.index = understand.NewIndex(an, docs, lex.Stop, lex.Alike)
 	for _, where := range content.ApartValues {
 		var ps []understand.Phrase
 		for _, s := range lex.Apart[where] {

@@ -2,6 +2,7 @@ package understand
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -37,6 +38,7 @@ type Index struct {
 	avg     float64
 	post    map[string][]posting
 	stop    map[string]bool
+	alike   map[string]string // stem → the stem the steps use
 }
 
 type posting struct {
@@ -44,24 +46,35 @@ type posting struct {
 	tf  float64
 }
 
+// unseenWeight is the share of its weight a word of the question that no
+// doc holds keeps in the question's total.
+var unseenWeight = 0.3
+
 const (
 	bm25K1 = 1.2
 	bm25B  = 0.75
 )
 
-// NewIndex indexes docs; words in stop carry no weight.
-func NewIndex(a *Analyzer, docs []Doc, stop []string) *Index {
-	ix := &Index{a: a, post: map[string][]posting{}, stop: map[string]bool{}}
+// NewIndex indexes docs; words in stop carry no weight, and each word of
+// alike is read as the word it maps to.
+func NewIndex(a *Analyzer, docs []Doc, stop []string, alike map[string]string) *Index {
+	ix := &Index{a: a, post: map[string][]posting{}, stop: map[string]bool{}, alike: map[string]string{}}
 	for _, w := range stop {
 		for _, s := range a.Phrase(w) {
 			ix.stop[s] = true
+		}
+	}
+	for w, to := range alike {
+		from, into := a.Phrase(w), a.Phrase(to)
+		if len(from) == 1 && len(into) == 1 {
+			ix.alike[from[0]] = into[0]
 		}
 	}
 	total := 0.0
 	for i, d := range docs {
 		tf := map[string]float64{}
 		n := 0.0
-		stems := a.Phrase(d.Text)
+		stems := ix.same(a.Phrase(d.Text))
 		for i, s := range stems {
 			if !ix.stop[s] {
 				tf[s]++
@@ -90,8 +103,26 @@ func (ix *Index) idf(s string) float64 {
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
 }
 
+// same reads each stem of stems as the stem alike maps it to.
+func (ix *Index) same(stems []string) []string {
+	for i, s := range stems {
+		if to, ok := ix.alike[s]; ok {
+			stems[i] = to
+		}
+	}
+	return stems
+}
+
 // Search returns the best n targets for t, best first.
 func (ix *Index) Search(t Text, n int) []Hit {
+	if len(ix.alike) > 0 {
+		t = slices.Clone(t)
+		for i := range t {
+			if to, ok := ix.alike[t[i].Stem]; ok {
+				t[i].Stem = to
+			}
+		}
+	}
 	seen := map[string]bool{}
 	var terms []string
 	for _, tok := range t {
@@ -114,6 +145,11 @@ func (ix *Index) Search(t Text, n int) []Hit {
 	total := 0.0
 	for i, s := range terms {
 		weight[i] = ix.idf(s)
+		if len(ix.post[s]) == 0 {
+			// A word no doc has cannot be matched: it says little of
+			// what she asks, and counts for less against a doc's cover.
+			weight[i] *= unseenWeight
+		}
 		if i < unigrams {
 			total += weight[i]
 		}

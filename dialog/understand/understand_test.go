@@ -153,9 +153,13 @@ func TestSearch(t *testing.T) {
 		{Target: "hands-on", Text: "what is hands on pumping"},
 		{Target: "sessions", Text: "how often should i pump"},
 		{Target: "apart", Text: "my baby is in the nicu"},
-	}, []string{"what", "is", "how", "should", "i", "my", "the", "in"})
+		{Target: "hands", Text: "warm your cold hands"},
+	}, []string{"what", "is", "how", "should", "i", "my", "the", "in", "your"}, map[string]string{"icy": "cold", "preemie": "nicu"})
 	for _, tc := range []struct{ in, want string }{
 		{"hands-on pumping?", "hands-on"},
+		// A word alike one a doc uses finds it.
+		{"my preemie", "apart"},
+		{"icy", "hands"},
 		{"how often do i need to pump", "sessions"},
 		{"baby in nicu what now", "apart"},
 	} {
