@@ -186,7 +186,7 @@ func (s *Store) claim(ctx context.Context, conv bot.Conv, seq, owner string, ttl
 	if s.oneServer() {
 		keys = append(keys, s.readyKey(conv))
 	}
-	res, err := claimScript.Run(ctx, s.client, keys, owner, max(ttl.Milliseconds(), 1), seq, string(conv), bot.QueueLimit).Slice()
+	res, err := s.batch.run(ctx, claimScript, keys, owner, max(ttl.Milliseconds(), 1), seq, string(conv), bot.QueueLimit).Slice()
 	if err != nil {
 		return bot.Lease{}, fmt.Errorf("redisstore: claim: %w", err)
 	}

@@ -89,6 +89,13 @@
 // takes one round trip more (commitRemind says why); ClaimDue takes two,
 // Done and NextReminder one each.
 //
+// The scripts of Load, Commit, Claim and Advance that goroutines run at
+// the same time share round trips: they go to Redis together, in one
+// pipeline (see batcher), and Redis reads and answers them at once: with
+// 16 turns at a time, a third less Redis CPU per turn
+// (BenchmarkRedisCPUPerTurn). Each caller still waits for its own answer
+// only.
+//
 // Times for dedupe keys and the ready index come from the Store's clock
 // (WithNow), not the server's: the replicas' clocks need only agree to well
 // within a day (dedupe) and within the dispatcher's sweep grace (ready).
@@ -123,6 +130,7 @@ type Store struct {
 	owned  bool // Close closes client
 	prefix string
 	now    func() time.Time
+	batch  *batcher // Load, Commit, Claim and Advance go through it
 }
 
 // Option configures a Store.
@@ -139,7 +147,7 @@ func WithNow(now func() time.Time) Option { return func(s *Store) { s.now = now 
 // New returns a Store on client. The caller keeps ownership of client:
 // Close leaves it open.
 func New(client redis.UniversalClient, opts ...Option) *Store {
-	s := &Store{client: client, prefix: "ld:", now: time.Now}
+	s := &Store{client: client, prefix: "ld:", now: time.Now, batch: &batcher{client: client}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -273,7 +281,7 @@ func (s *Store) Load(ctx context.Context, conv bot.Conv) (bot.Snapshot, error) {
 	if err != nil {
 		return bot.Snapshot{}, err
 	}
-	res, err := loadScript.Run(ctx, s.client, []string{b + convKey, b + logKey, b + metaKey, b + stateKey}).Slice()
+	res, err := s.batch.run(ctx, loadScript, []string{b + convKey, b + logKey, b + metaKey, b + stateKey}).Slice()
 	if err != nil {
 		return bot.Snapshot{}, fmt.Errorf("redisstore: load: %w", err)
 	}
@@ -520,9 +528,9 @@ func (s *Store) commit(ctx context.Context, c bot.Commit, owner string, lease ti
 		// One server runs a script on keys of any slot: the ready
 		// shard's ZADD is part of it.
 		keys = append(keys, s.readyKey(c.Conv))
-		res, err = commitScript.Run(ctx, s.client, keys, args...).Slice()
+		res, err = s.batch.run(ctx, commitScript, keys, args...).Slice()
 	case len(c.Replies) == 0:
-		res, err = commitScript.Run(ctx, s.client, keys, args...).Slice()
+		res, err = s.batch.run(ctx, commitScript, keys, args...).Slice()
 	default:
 		res, err = s.commitReady(ctx, c.Conv, now, keys, args)
 	}
@@ -572,7 +580,7 @@ func (s *Store) commit(ctx context.Context, c bot.Commit, owner string, lease ti
 // replies. The caller's Notify sends them; a failing index shows in the
 // dispatcher's sweep (Ready) and is repaired by the next Settle or Commit.
 func (s *Store) commitReady(ctx context.Context, conv bot.Conv, now time.Time, keys []string, args []any) ([]any, error) {
-	res, err := commitScript.Run(ctx, s.client, keys, args...).Slice()
+	res, err := s.batch.run(ctx, commitScript, keys, args...).Slice()
 	if last, _ := first(res).(int64); err == nil && last > 0 {
 		s.client.ZAddNX(ctx, s.readyKey(conv), redis.Z{Score: float64(now.UnixMilli()), Member: string(conv)})
 	}
