@@ -129,6 +129,10 @@ func (s *Store) Settle(ctx context.Context, conv bot.Conv) error {
 // cluster, where the shard is in another slot) it answers {3} instead and
 // leaves settling and releasing to the caller.
 //
+// With replies pending, a free lease is taken by one SET NX … GET (Redis
+// 7), which answers whose it was when it was not free; the lease is then
+// renewed only when it was owner's own.
+//
 // Settling inside the script is safe where Settle's two steps are needed
 // on a cluster: a commit's append and its ZADD NX are separate commands,
 // and the script runs either before the append (the ZADD then adds conv
@@ -149,14 +153,19 @@ if ARGV[3] ~= "" then
     if drop > 0 then redis.call("LTRIM", o, drop, -1) end
   end
 end
-local cur = redis.call("GET", l)
-if cur and cur ~= ARGV[1] then return {0} end
 local queue = {}
 if not empty then queue = redis.call("LRANGE", o, 0, ARGV[5] - 1) end
 if #queue > 0 then
-  redis.call("SET", l, ARGV[1], "PX", ARGV[2])
+  -- A free lease is taken in one call; one of ours, renewed.
+  local cur = redis.call("SET", l, ARGV[1], "NX", "PX", ARGV[2], "GET")
+  if cur then
+    if cur ~= ARGV[1] then return {0} end
+    redis.call("SET", l, ARGV[1], "PX", ARGV[2])
+  end
   return {1, queue}
 end
+local cur = redis.call("GET", l)
+if cur and cur ~= ARGV[1] then return {0} end
 if not KEYS[3] then return {3} end
 if cur then redis.call("DEL", l) end
 redis.call("ZREM", KEYS[3], ARGV[4])

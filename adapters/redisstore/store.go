@@ -447,9 +447,10 @@ if k > 0 then
   local len = redis.call("RPUSH", o, unpack(items))
   if ARGV[14] ~= "" and len == k then
     -- A free lease is taken in one call; one of ours, renewed.
-    if redis.call("SET", l, ARGV[14], "NX", "PX", ARGV[15]) then
+    local cur = redis.call("SET", l, ARGV[14], "NX", "PX", ARGV[15], "GET")
+    if not cur then
       held = 1
-    elseif redis.call("GET", l) == ARGV[14] then
+    elseif cur == ARGV[14] then
       redis.call("SET", l, ARGV[14], "PX", ARGV[15])
       held = 1
     end
