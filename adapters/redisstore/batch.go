@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/redis/go-redis/v9"
@@ -61,7 +62,13 @@ func (b *batcher) run(ctx context.Context, script *redis.Script, keys []string, 
 	select {
 	case <-c.done:
 	case <-ctx.Done():
-		// It may still run, as a script whose answer is lost may.
+		// Still queued, it is taken out and never runs; already sent, it
+		// may have run, as any call whose answer is lost may.
+		b.mu.Lock()
+		if i := slices.Index(b.queue, c); i >= 0 {
+			b.queue = slices.Delete(b.queue, i, i+1)
+		}
+		b.mu.Unlock()
 		cmd := redis.NewCmd(ctx)
 		cmd.SetErr(ctx.Err())
 		return cmd

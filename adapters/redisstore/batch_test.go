@@ -15,7 +15,7 @@ var echoScript = redis.NewScript(`return ARGV[1] .. redis.call("INCR", KEYS[1])`
 
 // TestBatcher runs scripts from many goroutines at once through one
 // batcher: each gets its own answer, after its server lost its scripts
-// too, and one whose context ends stops waiting.
+// too, and one whose context ends stops waiting and leaves the queue.
 func TestBatcher(t *testing.T) {
 	be := redistest.New(t)
 	ctx := context.Background()
@@ -73,5 +73,11 @@ func TestBatcher(t *testing.T) {
 	b.mu.Unlock()
 	if err := b.run(done, echoScript, []string{key}, "x").Err(); !errors.Is(err, context.Canceled) {
 		t.Errorf("run with an ended context = %v, want context.Canceled", err)
+	}
+	b.mu.Lock()
+	left = len(b.queue)
+	b.mu.Unlock()
+	if left != 0 {
+		t.Errorf("%d calls queued after the only one waiting gave up, want none: it must never run", left)
 	}
 }
