@@ -47,11 +47,11 @@ func BenchmarkRedisCPUPerTurn(b *testing.B) {
 	turn := func(i int) {
 		conv := bot.Conv(fmt.Sprintf("tg:%d:%d", 800_000_000+i, 800_000_000+i))
 		v := versions[i].Load()
-		snap := bot.Snapshot{Version: v, Watermark: 700_000_000, Seen: []int64{700_000_000 + v*3 + 1}}
+		snap := bot.Snapshot{Version: v, Watermark: 700_000_000, Seen: []int64{700_000_000 + v*3 + 1}, LastSeq: int64(len(replies)) * v}
 		w, seen := snap.Remember(700_000_000 + v*3 + 3)
-		out, held, err := s.CommitClaim(ctx, bot.Commit{Conv: conv, Version: v, Watermark: w, Seen: seen, State: state, Replies: replies, TTL: bot.DefaultTTL}, "d1", 10*time.Second)
-		if err != nil || !held {
-			b.Fatalf("CommitClaim(%s) = %v, held %v", conv, err, held)
+		out, held, err := s.CommitClaim(ctx, bot.Commit{Conv: conv, Version: v, Watermark: w, Seen: seen, LastSeq: snap.LastSeq, State: state, Replies: replies, TTL: bot.DefaultTTL}, "d1", 10*time.Second)
+		if err != nil || !held || out[0].Seq != snap.LastSeq+1 {
+			b.Fatalf("CommitClaim(%s) = %v, held %v, first seq %d; want it held and numbered from %d", conv, err, held, out[0].Seq, snap.LastSeq)
 		}
 		if _, err := s.Advance(ctx, conv, out[len(out)-1].Seq, "d1", 10*time.Second); err != nil {
 			b.Fatal(err)

@@ -314,7 +314,6 @@ func snapshotOf(res []any) (bot.Snapshot, error) {
 // seq of the last reply queued, watermark (0: none), blocked mark (1 or 0)
 // and the recent update ids (see formatSeen; empty for none), each
 // followed by one space but the last, then the state (empty for none).
-// The seq counter is the script's business: Load does not need it.
 func parseConv(c string) (bot.Snapshot, error) {
 	header, state, ok := strings.Cut(c, "\n")
 	f := strings.SplitN(header, " ", 5)
@@ -325,6 +324,9 @@ func parseConv(c string) (bot.Snapshot, error) {
 	var err error
 	if snap.Version, err = strconv.ParseInt(f[0], 10, 64); err != nil {
 		return bot.Snapshot{}, fmt.Errorf("version: %w", err)
+	}
+	if snap.LastSeq, err = strconv.ParseInt(f[1], 10, 64); err != nil {
+		return bot.Snapshot{}, fmt.Errorf("seq counter: %w", err)
 	}
 	if snap.Watermark, err = strconv.ParseInt(f[2], 10, 64); err != nil {
 		return bot.Snapshot{}, fmt.Errorf("watermark: %w", err)
@@ -385,7 +387,10 @@ func parseSeen(s string) ([]int64, error) {
 // ("-" to leave it, "" to delete it), 13 its time to live (ms, 0:
 // forever), 14 the owner to take the send lease for ("" for none), 15 the
 // lease's time to live (ms), 16 the conversation, for the ready shard,
-// 17… replies, encoded.
+// 17 the seq counter the replies were numbered from (bot.Commit.LastSeq),
+// 18 the counter after them, 19… replies, as outbox entries: "<seq>
+// <JSON of bot.Reply>", renumbered by the script when 17 is not its
+// counter.
 //
 // Returns {-2} for a duplicate; {-1, then what loadScript returns} for a
 // conflict, so the turn runs again without a Load; else {seq of the last
@@ -419,10 +424,17 @@ if old then redis.call("DEL", KEYS[6], KEYS[7]) end
 local nw = ARGV[3]
 if #nw < #w or (#nw == #w and nw < w) then nw = w end
 if ARGV[9] ~= "k" then b = "0" end
-local last, k = tonumber(n), #ARGV - 16
-if k > 0 then
-  last = last + k
-  n = string.format("%d", last)
+local k, items = #ARGV - 18, nil
+if k > 0 and n ~= ARGV[17] then
+  -- Numbered from another count than ours: number them from ours.
+  local base = tonumber(n)
+  items = {}
+  for i = 1, k do
+    items[i] = string.format("%d", base + i) .. string.sub(ARGV[18 + i], string.find(ARGV[18 + i], " ", 1, true), -1)
+  end
+  n = string.format("%d", base + k)
+elseif k > 0 then
+  n = ARGV[18]
 end
 local ttl = ARGV[10]
 local val = ARGV[2] .. " " .. n .. " " .. nw .. " " .. b .. " " .. ARGV[11] .. "\n" .. ARGV[8]
@@ -440,11 +452,11 @@ if dk ~= "" then
   redis.call("HSET", d, dk, ARGV[6])
   redis.call("PEXPIRE", d, ARGV[7])
 end
-local held = 0
+local held, last = 0, 0
 if k > 0 then
-  local items = {}
-  for i = 1, k do items[i] = string.format("%d", last - k + i) .. " " .. ARGV[16 + i] end
-  local len = redis.call("RPUSH", o, unpack(items))
+  last = tonumber(n)
+  local len
+  if items then len = redis.call("RPUSH", o, unpack(items)) else len = redis.call("RPUSH", o, unpack(ARGV, 19)) end
   if ARGV[14] ~= "" and len == k then
     -- A free lease is taken in one call; one of ours, renewed.
     local cur = redis.call("SET", l, ARGV[14], "NX", "PX", ARGV[15], "GET")
@@ -486,7 +498,7 @@ func (s *Store) commit(ctx context.Context, c bot.Commit, owner string, lease ti
 	}
 	now := s.now()
 	hasState := len(c.State) > 0
-	args := make([]any, 16, 16+len(c.Replies))
+	args := make([]any, 18, 18+len(c.Replies))
 	args[0] = c.Version
 	args[1] = c.Version + 1
 	args[2] = max(c.Watermark, 0)
@@ -515,12 +527,15 @@ func (s *Store) commit(ctx context.Context, c bot.Commit, owner string, lease ti
 	args[13] = owner
 	args[14] = max(lease.Milliseconds(), 1)
 	args[15] = string(c.Conv)
-	for _, r := range c.Replies {
+	args[16] = c.LastSeq
+	args[17] = c.LastSeq + int64(len(c.Replies))
+	for i, r := range c.Replies {
 		enc, err := json.Marshal(r)
 		if err != nil {
 			return nil, false, fmt.Errorf("redisstore: encode reply: %w", err)
 		}
-		args = append(args, enc)
+		entry := strconv.AppendInt(make([]byte, 0, 21+len(enc)), c.LastSeq+1+int64(i), 10)
+		args = append(args, append(append(entry, ' '), enc...))
 	}
 	keys := []string{b + convKey, b + outboxKey, b + dedupeKey, b + logKey, b + leaseKey, b + metaKey, b + stateKey}
 	var res []any

@@ -278,6 +278,31 @@ func TestOldLayout(t *testing.T) {
 	}
 }
 
+// TestLastSeq checks that replies are numbered from the store's own seq
+// counter whatever bot.Commit.LastSeq says, and that Load tells it.
+func TestLastSeq(t *testing.T) {
+	b := redistest.New(t)
+	s := New(b.Client, WithPrefix(b.Prefix))
+	ctx := context.Background()
+	const conv = bot.Conv("tg:78:78")
+	two := []bot.Reply{{Text: "a"}, {Text: "b"}}
+	for i, tc := range []struct {
+		lastSeq int64 // what the commit says
+		first   int64 // what it must get
+	}{{0, 1}, {2, 3}, {9, 5}, {0, 7}, {8, 9}} {
+		out, err := s.Commit(ctx, bot.Commit{Conv: conv, Version: int64(i), LastSeq: tc.lastSeq, State: []byte("s"), Replies: two})
+		if err != nil || len(out) != 2 || out[0].Seq != tc.first || out[1].Seq != tc.first+1 {
+			t.Fatalf("Commit %d with LastSeq %d = %v, %v; want seqs %d and %d", i, tc.lastSeq, out, err, tc.first, tc.first+1)
+		}
+		if got, err := s.Pending(ctx, conv, 100); err != nil || got[len(got)-1].Seq != tc.first+1 {
+			t.Fatalf("Pending after commit %d = %v, %v; want it to end at %d", i, got, err, tc.first+1)
+		}
+		if snap, err := s.Load(ctx, conv); err != nil || snap.LastSeq != tc.first+1 {
+			t.Fatalf("Load after commit %d = %+v, %v; want LastSeq %d", i, snap, err, tc.first+1)
+		}
+	}
+}
+
 func snapEqual(a, b bot.Snapshot) bool {
 	return a.Version == b.Version && a.Watermark == b.Watermark && slices.Equal(a.Seen, b.Seen) &&
 		string(a.State) == string(b.State) && string(a.Log) == string(b.Log) && a.Blocked == b.Blocked
