@@ -129,8 +129,8 @@ func (s *Store) Settle(ctx context.Context, conv bot.Conv) error {
 // cluster, where the shard is in another slot) it answers {3} instead and
 // leaves settling and releasing to the caller.
 //
-// With replies pending, a free lease is taken by one SET NX … GET (Redis
-// 7), which answers whose it was when it was not free; the lease is then
+// With replies pending, a free lease is taken by one SET NX … GET, which
+// answers whose it was when it was not free; the lease is then
 // renewed only when it was owner's own.
 //
 // Settling inside the script is safe where Settle's two steps are needed

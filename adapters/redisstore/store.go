@@ -1,5 +1,6 @@
 // Package redisstore keeps conversations in Redis (one server or a
 // cluster) through go-redis, for any number of replicas sharing one store.
+// It needs Redis 7 or later (SET with both NX and GET).
 //
 // # Key layout
 //
