@@ -152,6 +152,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 		c := Commit{
 			Conv:         in.Conv,
 			Version:      snap.Version,
+			LastSeq:      snap.LastSeq,
 			DedupeKey:    in.DedupeKey,
 			Replies:      replies,
 			Erase:        outcome.Forget,
@@ -180,7 +181,11 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 		var conflict *ConflictError
 		switch {
 		case err == nil:
-			e.cache.put(in.Conv, afterCommit(snap, c))
+			next := afterCommit(snap, c)
+			if len(out) > 0 {
+				next.LastSeq = out[len(out)-1].Seq
+			}
+			e.cache.put(in.Conv, next)
 			if !housekeeping {
 				e.stats.count(outcome)
 				e.count(ctx, in.Conv, outcome)
@@ -244,7 +249,8 @@ func (e *Engine) load(ctx context.Context, conv Conv, cached bool) (Snapshot, er
 }
 
 // afterCommit is the Snapshot the store holds once c, computed from snap,
-// has applied.
+// has applied, but for the LastSeq of a commit with replies: the seq of
+// the last one the store queued.
 func afterCommit(snap Snapshot, c Commit) Snapshot {
 	next := Snapshot{
 		Version:   c.Version + 1,
@@ -253,6 +259,7 @@ func afterCommit(snap Snapshot, c Commit) Snapshot {
 		State:     c.State,
 		Log:       snap.Log,
 		Blocked:   c.Housekeeping && snap.Blocked,
+		LastSeq:   snap.LastSeq,
 	}
 	if c.Erase {
 		next.Log = nil

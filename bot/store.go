@@ -45,6 +45,9 @@ type Snapshot struct {
 	// Blocked is set when the platform refused the conversation for good
 	// (Outbox.Block) and she has not written since.
 	Blocked bool
+	// LastSeq is the Seq of the last reply ever queued (0: none), for
+	// Commit.LastSeq; a store that does not tell leaves it 0.
+	LastSeq int64
 }
 
 // Commit is everything one turn changes, applied atomically or not at all.
@@ -58,6 +61,10 @@ type Commit struct {
 	// loaded (Remember), which the Version check makes current.
 	Watermark int64
 	Seen      []int64
+	// LastSeq is the Snapshot's LastSeq: a store may number the replies
+	// from it once it has checked it is still its own, and must number
+	// them from its own count when it is not.
+	LastSeq int64
 	// DedupeKey, when set, is remembered for DedupeTTL; a later commit with
 	// the same key is refused with ErrDuplicate.
 	DedupeKey string

@@ -87,7 +87,7 @@ func BenchmarkBytesPerConversation(b *testing.B) {
 				b.ReportMetric(float64(after-before)/convs, "B/conv")
 				if i == 0 {
 					base, _ := s.base(conv(platform, 0, 0))
-					for _, k := range []string{metaKey, stateKey, outboxKey, dedupeKey} {
+					for _, k := range []string{convKey, outboxKey, dedupeKey} {
 						n, err := be.Client.MemoryUsage(ctx, base+k).Result()
 						if err == nil {
 							b.Logf("MEMORY USAGE %s = %d", base+k, n)

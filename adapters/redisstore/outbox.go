@@ -118,7 +118,9 @@ func (s *Store) Settle(ctx context.Context, conv bot.Conv) error {
 }
 
 // claimScript is Claim and Advance: with ARGV[3] a seq, it first drops the
-// outbox KEYS[1]'s head up to that seq, as ackScript does. Then, unless
+// outbox KEYS[1]'s head up to that seq, as ackScript does, but looks at the
+// tail first: when the seq reaches it, as it does once a dispatcher has sent
+// everything, the whole outbox goes in one DEL. Then, unless
 // another owner holds the lease KEYS[2] (answer {0}), it takes the lease
 // for owner ARGV[1] for ARGV[2] ms and answers {1, the oldest entry}; with
 // nothing pending it takes no lease but releases owner's, takes ARGV[4]
@@ -126,6 +128,10 @@ func (s *Store) Settle(ctx context.Context, conv bot.Conv) error {
 // are the oldest ARGV[5] (bot.QueueLimit). Without KEYS[3] (a
 // cluster, where the shard is in another slot) it answers {3} instead and
 // leaves settling and releasing to the caller.
+//
+// With replies pending, a free lease is taken by one SET NX … GET, which
+// answers whose it was when it was not free; the lease is then
+// renewed only when it was owner's own.
 //
 // Settling inside the script is safe where Settle's two steps are needed
 // on a cluster: a commit's append and its ZADD NX are separate commands,
@@ -135,27 +141,31 @@ var claimScript = redis.NewScript(`
 local o, l = KEYS[1], KEYS[2]
 local empty = false
 if ARGV[3] ~= "" then
-  local head = redis.call("LINDEX", o, 0)
-  if not head then
+  local seq = tonumber(ARGV[3])
+  local tail = redis.call("LINDEX", o, -1)
+  if not tail then
+    empty = true
+  elseif seq >= tonumber(string.match(tail, "^%d+")) then
+    redis.call("DEL", o)
     empty = true
   else
-    local drop = tonumber(ARGV[3]) - tonumber(string.match(head, "^%d+")) + 1
-    if drop >= redis.call("LLEN", o) then
-      redis.call("DEL", o)
-      empty = true
-    elseif drop > 0 then
-      redis.call("LTRIM", o, drop, -1)
-    end
+    local drop = seq - tonumber(string.match(redis.call("LINDEX", o, 0), "^%d+")) + 1
+    if drop > 0 then redis.call("LTRIM", o, drop, -1) end
   end
 end
-local cur = redis.call("GET", l)
-if cur and cur ~= ARGV[1] then return {0} end
 local queue = {}
 if not empty then queue = redis.call("LRANGE", o, 0, ARGV[5] - 1) end
 if #queue > 0 then
-  redis.call("SET", l, ARGV[1], "PX", ARGV[2])
+  -- A free lease is taken in one call; one of ours, renewed.
+  local cur = redis.call("SET", l, ARGV[1], "NX", "PX", ARGV[2], "GET")
+  if cur then
+    if cur ~= ARGV[1] then return {0} end
+    redis.call("SET", l, ARGV[1], "PX", ARGV[2])
+  end
   return {1, queue}
 end
+local cur = redis.call("GET", l)
+if cur and cur ~= ARGV[1] then return {0} end
 if not KEYS[3] then return {3} end
 if cur then redis.call("DEL", l) end
 redis.call("ZREM", KEYS[3], ARGV[4])
@@ -185,7 +195,7 @@ func (s *Store) claim(ctx context.Context, conv bot.Conv, seq, owner string, ttl
 	if s.oneServer() {
 		keys = append(keys, s.readyKey(conv))
 	}
-	res, err := claimScript.Run(ctx, s.client, keys, owner, max(ttl.Milliseconds(), 1), seq, string(conv), bot.QueueLimit).Slice()
+	res, err := s.batch.run(ctx, claimScript, keys, owner, max(ttl.Milliseconds(), 1), seq, string(conv), bot.QueueLimit).Slice()
 	if err != nil {
 		return bot.Lease{}, fmt.Errorf("redisstore: claim: %w", err)
 	}
@@ -241,14 +251,21 @@ func (s *Store) Release(ctx context.Context, conv bot.Conv, owner string) error 
 
 // blockScript drops the outbox KEYS[2] and marks the conversation KEYS[1]
 // blocked, a change of its Snapshot, so the version goes up (a replica's
-// cached copy is then stale). HSET keeps m's time to live, and a
-// conversation that has expired or never was gets no m at all: nothing
+// cached copy is then stale); the conversation keeps its time to live. One
+// in the layout before convKey (meta hash KEYS[3]) is marked there. A
+// conversation that has expired or never was gets no key at all: nothing
 // would ever expire it.
 var blockScript = redis.NewScript(`
 redis.call("DEL", KEYS[2])
-if redis.call("EXISTS", KEYS[1]) == 1 and redis.call("HGET", KEYS[1], "b") ~= "1" then
-  redis.call("HSET", KEYS[1], "b", "1")
-  redis.call("HINCRBY", KEYS[1], "v", 1)
+local cur = redis.call("GET", KEYS[1])
+if cur then
+  local v, mid, b, rest = string.match(cur, "^(%d+)( %d+ %d+ )(%d)(.*)$")
+  if b ~= "1" then
+    redis.call("SET", KEYS[1], string.format("%d", tonumber(v) + 1) .. mid .. "1" .. rest, "KEEPTTL")
+  end
+elseif redis.call("EXISTS", KEYS[3]) == 1 and redis.call("HGET", KEYS[3], "b") ~= "1" then
+  redis.call("HSET", KEYS[3], "b", "1")
+  redis.call("HINCRBY", KEYS[3], "v", 1)
 end
 return 0
 `)
@@ -272,7 +289,7 @@ func (s *Store) Block(ctx context.Context, conv bot.Conv) error {
 	if err := s.client.ZRem(ctx, s.readyKey(conv), string(conv)).Err(); err != nil {
 		return fmt.Errorf("redisstore: block: %w", err)
 	}
-	if err := blockScript.Run(ctx, s.client, []string{b + metaKey, b + outboxKey}).Err(); err != nil {
+	if err := blockScript.Run(ctx, s.client, []string{b + convKey, b + outboxKey, b + metaKey}).Err(); err != nil {
 		return fmt.Errorf("redisstore: block: %w", err)
 	}
 	return nil

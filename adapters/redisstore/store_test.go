@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -67,6 +68,7 @@ func harness(t *testing.T, b *redistest.Backend) bottest.Harness {
 }
 
 var kindOf = map[string]bottest.KeyKind{
+	convKey:   bottest.KindMeta, // and KindState, when it holds a state
 	metaKey:   bottest.KindMeta,
 	stateKey:  bottest.KindState,
 	outboxKey: bottest.KindOutbox,
@@ -100,9 +102,22 @@ func keysOf(t *testing.T, s *Store, conv bot.Conv) []bottest.Key {
 			if ms == -2 { // gone since SCAN saw it
 				continue
 			}
+			ttl := time.Duration(max(ms, 0)) * time.Millisecond
 			mu.Lock()
-			keys = append(keys, bottest.Key{Name: name, Kind: kind, TTL: time.Duration(max(ms, 0)) * time.Millisecond})
+			keys = append(keys, bottest.Key{Name: name, Kind: kind, TTL: ttl})
 			mu.Unlock()
+			if kind == bottest.KindMeta && strings.HasSuffix(name, ":"+convKey) {
+				// One key holds version and state: it counts as both.
+				v, err := c.Get(ctx, name).Result()
+				if err != nil && !errors.Is(err, redis.Nil) {
+					return err
+				}
+				if _, state, _ := strings.Cut(v, "\n"); state != "" {
+					mu.Lock()
+					keys = append(keys, bottest.Key{Name: name, Kind: bottest.KindState, TTL: ttl})
+					mu.Unlock()
+				}
+			}
 		}
 		return iter.Err()
 	}
@@ -202,6 +217,95 @@ func TestDedupePruned(t *testing.T) {
 	if len(fields) != 1 || fields[0] != "Ev1" {
 		t.Errorf("dedupe hash of %q holds %v, want only [Ev1]: expired keys must be pruned", conv, fields)
 	}
+}
+
+// TestOldLayout checks that a conversation stored as before convKey, a
+// meta hash and a state string, still loads, blocks, lists and commits, and
+// that its first commit moves it to convKey and deletes the old keys.
+func TestOldLayout(t *testing.T) {
+	b := redistest.New(t)
+	s := New(b.Client, WithPrefix(b.Prefix))
+	ctx := context.Background()
+	const conv = bot.Conv("tg:77:77")
+	base, _ := s.base(conv)
+	old := func(fields ...any) {
+		t.Helper()
+		if err := b.Client.HSet(ctx, base+metaKey, fields...).Err(); err != nil {
+			t.Fatal(err)
+		}
+		b.Client.Expire(ctx, base+metaKey, time.Hour)
+		b.Client.Set(ctx, base+stateKey, "old state", time.Hour)
+		b.Client.RPush(ctx, base+outboxKey, `3 {"Text":"queued before"}`)
+	}
+	old("v", "7", "w", "41", "u", "43,2", "n", "3")
+	want := bot.Snapshot{Version: 7, Watermark: 41, Seen: []int64{43, 45}, State: []byte("old state")}
+	if got, err := s.Load(ctx, conv); err != nil || !snapEqual(got, want) {
+		t.Fatalf("Load(%q) of the old layout = %+v, %v; want %+v", conv, got, err, want)
+	}
+	if got, err := s.Conversations(ctx, "tg:77"); err != nil || len(got) != 1 || got[0] != conv {
+		t.Errorf("Conversations(tg:77) of the old layout = %v, %v; want [%s]", got, err, conv)
+	}
+	if err := s.Block(ctx, conv); err != nil {
+		t.Fatal(err)
+	}
+	want.Version, want.Blocked = 8, true
+	if got, err := s.Load(ctx, conv); err != nil || !snapEqual(got, want) {
+		t.Fatalf("Load(%q) of the old layout after Block = %+v, %v; want %+v", conv, got, err, want)
+	}
+	_, err := s.Commit(ctx, bot.Commit{Conv: conv, Version: 7, State: []byte("stale")})
+	var conflict *bot.ConflictError
+	if !errors.As(err, &conflict) || !snapEqual(conflict.Current, want) {
+		t.Fatalf("Commit(%q) at a stale version of the old layout = %v, want a conflict with %+v", conv, err, want)
+	}
+	b.Client.RPush(ctx, base+outboxKey, `4 {"Text":"queued before, too"}`)
+	b.Client.HSet(ctx, base+metaKey, "n", "4")
+	out, err := s.Commit(ctx, bot.Commit{Conv: conv, Version: 8, Watermark: 40, Seen: []int64{45, 50}, State: []byte("new state"), Replies: []bot.Reply{{Text: "new"}}, TTL: time.Hour})
+	if err != nil || len(out) != 1 || out[0].Seq != 5 {
+		t.Fatalf("Commit(%q) on the old layout = %v, %v; want one reply, seq 5: the seq counter carries on", conv, out, err)
+	}
+	want = bot.Snapshot{Version: 9, Watermark: 41, Seen: []int64{45, 50}, State: []byte("new state")}
+	if got, err := s.Load(ctx, conv); err != nil || !snapEqual(got, want) {
+		t.Fatalf("Load(%q) after a commit on the old layout = %+v, %v; want %+v", conv, got, err, want)
+	}
+	if n, err := b.Client.Exists(ctx, base+metaKey, base+stateKey).Result(); err != nil || n != 0 {
+		t.Errorf("the old layout's keys of %q after a commit: %d left, %v; want none", conv, n, err)
+	}
+	if ttl, err := b.Client.PTTL(ctx, base+convKey).Result(); err != nil || ttl <= 0 || ttl > time.Hour {
+		t.Errorf("PTTL of %q's conversation key = %v, %v; want in (0, 1h]", conv, ttl, err)
+	}
+	if got, err := s.Pending(ctx, conv, 10); err != nil || len(got) != 2 || got[0].Seq != 4 || got[1].Seq != 5 {
+		t.Errorf("Pending(%q) = %v, %v; want seqs 4 and 5 (Block dropped 3)", conv, got, err)
+	}
+}
+
+// TestLastSeq checks that replies are numbered from the store's own seq
+// counter whatever bot.Commit.LastSeq says, and that Load tells it.
+func TestLastSeq(t *testing.T) {
+	b := redistest.New(t)
+	s := New(b.Client, WithPrefix(b.Prefix))
+	ctx := context.Background()
+	const conv = bot.Conv("tg:78:78")
+	two := []bot.Reply{{Text: "a"}, {Text: "b"}}
+	for i, tc := range []struct {
+		lastSeq int64 // what the commit says
+		first   int64 // what it must get
+	}{{0, 1}, {2, 3}, {9, 5}, {0, 7}, {8, 9}} {
+		out, err := s.Commit(ctx, bot.Commit{Conv: conv, Version: int64(i), LastSeq: tc.lastSeq, State: []byte("s"), Replies: two})
+		if err != nil || len(out) != 2 || out[0].Seq != tc.first || out[1].Seq != tc.first+1 {
+			t.Fatalf("Commit %d with LastSeq %d = %v, %v; want seqs %d and %d", i, tc.lastSeq, out, err, tc.first, tc.first+1)
+		}
+		if got, err := s.Pending(ctx, conv, 100); err != nil || got[len(got)-1].Seq != tc.first+1 {
+			t.Fatalf("Pending after commit %d = %v, %v; want it to end at %d", i, got, err, tc.first+1)
+		}
+		if snap, err := s.Load(ctx, conv); err != nil || snap.LastSeq != tc.first+1 {
+			t.Fatalf("Load after commit %d = %+v, %v; want LastSeq %d", i, snap, err, tc.first+1)
+		}
+	}
+}
+
+func snapEqual(a, b bot.Snapshot) bool {
+	return a.Version == b.Version && a.Watermark == b.Watermark && slices.Equal(a.Seen, b.Seen) &&
+		string(a.State) == string(b.State) && string(a.Log) == string(b.Log) && a.Blocked == b.Blocked
 }
 
 // TestRoundTrips checks what each operation costs in round trips once the
