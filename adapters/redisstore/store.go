@@ -242,6 +242,18 @@ const (
 	logKey    = "g"
 )
 
+// ConvKeys returns every key a Store with prefix may keep for conv, in
+// the layout of today and the one before it: for a tool that measures or
+// inspects them (the bench's MEMORY USAGE).
+func ConvKeys(prefix string, conv bot.Conv) []string {
+	base := prefix + "{" + tagEscaper.Replace(string(conv)) + "}:"
+	var keys []string
+	for _, k := range []string{convKey, metaKey, stateKey, outboxKey, dedupeKey, leaseKey, logKey} {
+		keys = append(keys, base+k)
+	}
+	return keys
+}
+
 // tagEscaper keeps a conversation from ending its hash tag early, and keeps
 // the escaping reversible so distinct conversations get distinct tags.
 var tagEscaper = strings.NewReplacer("%", "%25", "}", "%7D")

@@ -155,6 +155,11 @@ func TestHashTag(t *testing.T) {
 			t.Errorf("keys of %q = %v, want 4", conv, keys)
 		}
 		for _, k := range keys {
+			if !slices.Contains(ConvKeys(b.Prefix, conv), k.Name) {
+				t.Errorf("key %q of %q is not in ConvKeys %v", k.Name, conv, ConvKeys(b.Prefix, conv))
+			}
+		}
+		for _, k := range keys {
 			tag := hashTag(k.Name)
 			if got := tagUnescaper.Replace(tag); got != string(conv) {
 				t.Errorf("hash tag of key %q = %q, reads as %q, want conversation %q", k.Name, tag, got, conv)

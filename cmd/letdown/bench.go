@@ -977,8 +977,7 @@ const minForUsedMemory = 1000
 // convKeys are the keys redisstore keeps for conversation conv, under the
 // bench's prefix.
 func (b *bench) convKeys(chat int64) []string {
-	base := b.prefix + "{" + string(telegram.ConvKey(chat, chat)) + "}:"
-	return []string{base + "m", base + "s", base + "o", base + "d", base + "l"}
+	return redisstore.ConvKeys(b.prefix, telegram.ConvKey(chat, chat))
 }
 
 // keyBytes is the average MEMORY USAGE of the keys of the conversations
