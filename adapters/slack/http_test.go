@@ -140,28 +140,37 @@ func TestHTTPSignature(t *testing.T) {
 	const user = "U42"
 	conv := ConvKey(slacktest.Team, user)
 	body := dmEvent("EvSig", user, "hello", 1)
-	now := time.Now()
 	tests := []struct {
 		name string
-		hdr  http.Header
+		// hdr signs at the moment of the request, so a slow run
+		// cannot age a fresh signature past the window.
+		hdr  func(now time.Time) http.Header
 		want int
 	}{
-		{"missing", http.Header{}, http.StatusUnauthorized},
-		{"no timestamp", func() http.Header { h := sign(testSecret, now, body); h.Del("X-Slack-Request-Timestamp"); return h }(), http.StatusUnauthorized},
-		{"wrong secret", sign(testSecret+"x", now, body), http.StatusUnauthorized},
-		{"other body", sign(testSecret, now, dmEvent("EvSig", user, "hellO", 1)), http.StatusUnauthorized},
-		{"not hex", func() http.Header { h := sign(testSecret, now, body); h.Set("X-Slack-Signature", "v0=zz"); return h }(), http.StatusUnauthorized},
-		{"stale timestamp", sign(testSecret, now.Add(-6*time.Minute), body), http.StatusUnauthorized},
-		{"future timestamp", sign(testSecret, now.Add(6*time.Minute), body), http.StatusUnauthorized},
-		{"right", sign(testSecret, now, body), http.StatusOK},
-		{"right, 4 minutes old", sign(testSecret, now.Add(-4*time.Minute), body), http.StatusOK},
+		{"missing", func(now time.Time) http.Header { return http.Header{} }, http.StatusUnauthorized},
+		{"no timestamp", func(now time.Time) http.Header {
+			h := sign(testSecret, now, body)
+			h.Del("X-Slack-Request-Timestamp")
+			return h
+		}, http.StatusUnauthorized},
+		{"wrong secret", func(now time.Time) http.Header { return sign(testSecret+"x", now, body) }, http.StatusUnauthorized},
+		{"other body", func(now time.Time) http.Header { return sign(testSecret, now, dmEvent("EvSig", user, "hellO", 1)) }, http.StatusUnauthorized},
+		{"not hex", func(now time.Time) http.Header {
+			h := sign(testSecret, now, body)
+			h.Set("X-Slack-Signature", "v0=zz")
+			return h
+		}, http.StatusUnauthorized},
+		{"stale timestamp", func(now time.Time) http.Header { return sign(testSecret, now.Add(-6*time.Minute), body) }, http.StatusUnauthorized},
+		{"future timestamp", func(now time.Time) http.Header { return sign(testSecret, now.Add(6*time.Minute), body) }, http.StatusUnauthorized},
+		{"right", func(now time.Time) http.Header { return sign(testSecret, now, body) }, http.StatusOK},
+		{"right, 4 minutes old", func(now time.Time) http.Header { return sign(testSecret, now.Add(-4*time.Minute), body) }, http.StatusOK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, path := range []string{EventsPath, InteractivityPath, CommandsPath} {
 				h := newHarness(t)
 				b := body
-				hdr := tt.hdr
+				hdr := tt.hdr(time.Now())
 				if path != EventsPath && tt.want == http.StatusUnauthorized {
 					b = commandBody(user, "C1", "start", 1)
 				} else if path != EventsPath {

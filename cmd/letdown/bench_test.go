@@ -125,13 +125,11 @@ func TestBenchRedelivers(t *testing.T) {
 
 func TestBenchHumanSummary(t *testing.T) {
 	var out, errOut bytes.Buffer
-	start := time.Now()
+	// "turns 10" in the summary is what proves it stopped at 10 turns; no
+	// clock is read, since a loaded machine is slow.
 	err := runBench(context.Background(), []string{"--people", "10", "--turns", "10", "--warmup", "0"}, func(string) string { return "" }, &out, &errOut)
 	if err != nil {
 		t.Fatalf("bench = %v\n%s", err, errOut.String())
-	}
-	if time.Since(start) > 10*time.Second {
-		t.Errorf("bench --turns 10 did not stop at 10 turns")
 	}
 	for _, want := range []string{"turns       10 in", "duplicates  0", "errors      0"} {
 		if !strings.Contains(out.String(), want) {
