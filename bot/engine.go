@@ -34,6 +34,10 @@ type Engine struct {
 	cache  *snapCache
 	claims Claims
 	stats  stats
+	// support and together say where her supporters are (WithSupport,
+	// WithTogether); see handoff.go.
+	support  func(Conv) Conv
+	together func(Conv, string) Conv
 }
 
 // Option configures an Engine.
@@ -101,6 +105,20 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 		at = e.now()
 	}
 	reminder := !in.Reminder.IsZero()
+	if in.Handoff != "" {
+		routed, ok, err := e.routeHandoff(ctx, in)
+		if err != nil {
+			return Result{}, err
+		}
+		if !ok {
+			return e.closed(ctx, in)
+		}
+		in = routed
+	}
+	var id string
+	if e.support != nil {
+		id = nonce()
+	}
 	var (
 		snap  Snapshot
 		fresh bool // snap is what the store just said, no need to load
@@ -135,7 +153,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 		if housekeeping {
 			next, wake = st, e.dialog.LogWake(st)
 		} else {
-			next, replies, outcome = e.dialog.Step(st, in.input(), at)
+			next, replies, outcome = e.dialog.Step(st, e.inputOf(in, id), at)
 			wake = e.dialog.Wake(next)
 		}
 		logChanged := moved || pruned || !slices.Equal(next.Data.Log, st.Data.Log)
@@ -168,11 +186,15 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 				c.Remind = &wake // the zero time cancels
 			}
 		}
+		if err := e.indexHandoff(ctx, in.Conv, st, next); err != nil {
+			return Result{}, err
+		}
 		out, err := e.commit(ctx, c)
 		var conflict *ConflictError
 		switch {
 		case err == nil:
 			e.cache.put(in.Conv, afterCommit(snap, c))
+			e.unindexHandoff(ctx, st, next, outcome.Forget)
 			if !housekeeping {
 				e.stats.count(outcome)
 			}

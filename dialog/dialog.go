@@ -15,13 +15,15 @@ import (
 type Dialog struct {
 	cat       *content.Catalog
 	retention time.Duration // how long logged sessions are kept
-	steps     map[string]*content.Step
-	questions map[string]*content.Question
-	flags     map[string]*content.RedFlag
-	commands  map[string]bool
-	u         *understanding
-	order     map[string]int    // each step's place along the walk: ties in the ranking go to the earlier
-	byKey     map[string]string // step id by content.StepKey, to read stored plans and lists
+	// handoffWait is how long a request for a person waits to be taken.
+	handoffWait time.Duration
+	steps       map[string]*content.Step
+	questions   map[string]*content.Question
+	flags       map[string]*content.RedFlag
+	commands    map[string]bool
+	u           *understanding
+	order       map[string]int    // each step's place along the walk: ties in the ranking go to the earlier
+	byKey       map[string]string // step id by content.StepKey, to read stored plans and lists
 	// langs are the dialogs of every language, this one among them, when
 	// made by NewLangs; def is the language of a conversation whose own is
 	// not known.
@@ -33,13 +35,14 @@ type Dialog struct {
 // content validation (content.Load does that).
 func New(cat *content.Catalog) *Dialog {
 	d := &Dialog{
-		cat:       cat,
-		retention: DefaultRetention,
-		steps:     make(map[string]*content.Step, len(cat.Steps)),
-		questions: make(map[string]*content.Question, len(cat.Questions)),
-		flags:     make(map[string]*content.RedFlag, len(cat.RedFlags)),
-		commands:  make(map[string]bool, len(cat.Commands)),
-		byKey:     make(map[string]string, len(cat.Steps)),
+		cat:         cat,
+		retention:   DefaultRetention,
+		handoffWait: DefaultHandoffWait,
+		steps:       make(map[string]*content.Step, len(cat.Steps)),
+		questions:   make(map[string]*content.Question, len(cat.Questions)),
+		flags:       make(map[string]*content.RedFlag, len(cat.RedFlags)),
+		commands:    make(map[string]bool, len(cat.Commands)),
+		byKey:       make(map[string]string, len(cat.Steps)),
 	}
 	for i := range cat.Steps {
 		d.steps[cat.Steps[i].ID] = &cat.Steps[i]
@@ -61,12 +64,7 @@ func New(cat *content.Catalog) *Dialog {
 
 // WithRetention returns the dialog keeping logged sessions for r.
 func (d *Dialog) WithRetention(r time.Duration) *Dialog {
-	if d.langs != nil {
-		return d.withRetention(r)
-	}
-	c := *d
-	c.retention = r
-	return &c
+	return d.each(func(c *Dialog) { c.retention = r })
 }
 
 // Catalog returns the catalog the dialog speaks.
@@ -90,6 +88,11 @@ func (d *Dialog) Step(st State, in Input, now time.Time) (State, []Reply, Outcom
 	if !in.Reminder.IsZero() {
 		// A reminder is not her doing: no notice, nothing but the ping.
 		t.ping(in.Reminder)
+		return t.st, t.replies, t.out
+	}
+	if in.Handoff != "" {
+		// A supporter about her request: never her dialog.
+		t.supporter()
 		return t.st, t.replies, t.out
 	}
 	if moved {
@@ -245,7 +248,11 @@ func (t *turn) command(cmd string) {
 		t.say(d.msg("restart"))
 		t.begin(false)
 	case "help":
-		t.reply(t.helpText(), t.currentButtons())
+		t.reply(t.helpText(), append(t.currentButtons(), t.personButton()...))
+	case "person":
+		t.askPerson()
+	case "end":
+		t.endHandoff()
 	case "why":
 		if s := t.currentStep(); s != nil {
 			t.reply(d.whyText(s), t.walkButtons(s, "why"))
@@ -302,7 +309,7 @@ func (t *turn) begin(welcome bool) {
 	d := t.st.Data
 	t.st = State{Version: SchemaVersion, Name: t.st.Name, Data: Data{
 		Lang: d.Lang, Remind: d.Remind, Log: d.Log, List: d.List,
-		FollowUp: d.FollowUp, FollowedUp: d.FollowedUp,
+		FollowUp: d.FollowUp, FollowedUp: d.FollowedUp, Handoff: d.Handoff,
 	}}
 	t.move("start")
 	if welcome {
@@ -327,7 +334,11 @@ func (t *turn) text(text string) {
 		if !(rule.Mastitis && t.st.Data.Mastitis && t.st.Name != stateScreen && u.an.Asking(tx, text) && t.typedQuestion(tx, text)) {
 			t.understood("flag", f.ID)
 			t.redFlag(rule)
+			t.flaggedInHandoff()
 		}
+		return
+	}
+	if t.relayHer(text) {
 		return
 	}
 	if t.st.Name == stateNew {
@@ -447,6 +458,9 @@ func (t *turn) helpText() string {
 	b.WriteString(t.d.msg("help"))
 	b.WriteString("\n")
 	for _, c := range t.d.cat.Commands {
+		if handoffCommands[c.Name] && t.in.Support == "" {
+			continue
+		}
 		fmt.Fprintf(&b, "\n/%s — %s", c.Name, c.Summary)
 	}
 	return b.String()
