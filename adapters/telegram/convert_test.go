@@ -54,7 +54,7 @@ func TestConvert(t *testing.T) {
 		f(&e)
 		wants[name] = e
 	}
-	personal := func(e *Event) { e.Conv, e.ChatID, e.From, e.Locale, e.At = conv, 42, 42, "de", at }
+	personal := func(e *Event) { e.Conv, e.ChatID, e.From, e.Locale, e.At, e.Name = conv, 42, 42, "de", at, "A" }
 	set("text", func(e *Event) { personal(e); e.Text = "hello" })
 	set("command", func(e *Event) { personal(e); e.Command, e.Args, e.Mention = "start", "go now", "LetdownBot" })
 	set("slash alone", func(e *Event) { personal(e); e.Text = "/" })
