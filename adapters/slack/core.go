@@ -106,7 +106,8 @@ func (c *core) handle(ctx context.Context, ev Event) error {
 			in.Command = "start"
 		}
 	}
-	if user, ok := userOf(in.Conv); ok {
+	c.names(ctx, &in)
+	if user, ok := userOf(in.Conv); ok && in.Handoff == "" {
 		// Her Slack language starts a new conversation in it; the dialog
 		// reads it only then. Cached with her time zone, so this is one
 		// users.info call per person per zone TTL, and never holds the

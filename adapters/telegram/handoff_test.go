@@ -18,6 +18,7 @@ import (
 	"github.com/letdownbot/letdown/adapters/redisstore/redistest"
 	"github.com/letdownbot/letdown/adapters/telegram/tgtest"
 	"github.com/letdownbot/letdown/bot"
+	"github.com/letdownbot/letdown/bot/bottest"
 	"github.com/letdownbot/letdown/content"
 	"github.com/letdownbot/letdown/dialog"
 )
@@ -97,30 +98,7 @@ func (r *replicas) post(i int, u models.Update) {
 // as the Dispatcher does.
 func (r *replicas) drain(convs ...bot.Conv) {
 	r.t.Helper()
-	ctx := context.Background()
-	for _, conv := range convs {
-		for {
-			out, err := r.stores[0].Pending(ctx, conv, 10)
-			if err != nil {
-				r.t.Fatal(err)
-			}
-			if len(out) == 0 {
-				break
-			}
-			for _, o := range out {
-				to := conv
-				if o.Reply.To != "" {
-					to = bot.Conv(o.Reply.To)
-				}
-				if err := r.sender.Send(ctx, to, o.Reply); err != nil {
-					r.t.Fatalf("Send(%s): %v", to, err)
-				}
-				if err := r.stores[0].Ack(ctx, conv, o.Seq); err != nil {
-					r.t.Fatal(err)
-				}
-			}
-		}
-	}
+	bottest.Deliver(r.t, r.stores[0], r.sender, convs...)
 }
 
 const mum = 42

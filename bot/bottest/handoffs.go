@@ -87,3 +87,34 @@ func TestHandoffs(t *testing.T, newHarness func(t *testing.T) Harness) {
 		get(t, h, "abc1", "")
 	})
 }
+
+// Deliver does what the Dispatcher does, in one go: sends the outbox of
+// each conversation through s, every reply where it goes (its To, else
+// the conversation), acknowledging each once sent.
+func Deliver(t testing.TB, store bot.Store, s bot.Sender, convs ...bot.Conv) {
+	t.Helper()
+	ctx := context.Background()
+	for _, conv := range convs {
+		for {
+			out, err := store.Pending(ctx, conv, 10)
+			if err != nil {
+				t.Fatalf("Pending(%s): %v", conv, err)
+			}
+			if len(out) == 0 {
+				break
+			}
+			for _, o := range out {
+				to := conv
+				if o.Reply.To != "" {
+					to = bot.Conv(o.Reply.To)
+				}
+				if err := s.Send(ctx, to, o.Reply); err != nil {
+					t.Fatalf("Send(%s): %v", to, err)
+				}
+				if err := store.Ack(ctx, conv, o.Seq); err != nil {
+					t.Fatalf("Ack(%s, %d): %v", conv, o.Seq, err)
+				}
+			}
+		}
+	}
+}
