@@ -69,3 +69,17 @@ func (s *Sender) channelOf(ctx context.Context, user string) (string, error) {
 	}
 	return ch.ID, nil
 }
+
+// Support returns, for bot.WithSupport, the supporters' channel of her
+// workspace: channel (SUPPORT_SLACK_CHANNEL) in the team of her
+// conversation key; "" for a key that is not a Slack DM's.
+func Support(channel string) func(her bot.Conv) bot.Conv {
+	return func(her bot.Conv) bot.Conv {
+		if _, ok := userOf(her); !ok || !validID(channel) {
+			return ""
+		}
+		_, rest, _ := strings.Cut(string(her), ":")
+		team, _, _ := strings.Cut(rest, ":")
+		return SupportKey(team, channel)
+	}
+}

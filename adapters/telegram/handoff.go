@@ -80,3 +80,15 @@ func asSupporter(ev *Event, chat int64, from *models.User, id string) {
 func groupChat(c models.Chat) bool {
 	return c.ID != 0 && (c.Type == models.ChatTypeGroup || c.Type == models.ChatTypeSupergroup)
 }
+
+// Support returns, for bot.WithSupport, the supporters' group chat
+// (SUPPORT_TELEGRAM_CHAT) for any private conversation of hers; "" for a
+// key that is not a Telegram one.
+func Support(chat int64) func(her bot.Conv) bot.Conv {
+	return func(her bot.Conv) bot.Conv {
+		if _, ok := chatOf(her); !ok || chat == 0 {
+			return ""
+		}
+		return SupportKey(chat)
+	}
+}

@@ -132,8 +132,8 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		bot.WithDispatchLogger(log))
 	// A turn's commit takes the send lease for the dispatcher, which then
 	// sends its replies without a Claim: two round trips a turn.
-	engine := bot.NewEngine(dialog.NewLangs(cats, content.DefaultLang).WithRetention(cfg.LogRetention), st,
-		bot.WithTTL(cfg.TTL), bot.WithClaims(dispatcher))
+	engine := bot.NewEngine(dialog.NewLangs(cats, content.DefaultLang).WithRetention(cfg.LogRetention).WithHandoffWait(cfg.Support.Wait), st,
+		append([]bot.Option{bot.WithTTL(cfg.TTL), bot.WithClaims(dispatcher)}, cfg.Support.engineOptions()...)...)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
