@@ -248,7 +248,8 @@ func (t *turn) command(cmd string) {
 		t.say(d.msg("restart"))
 		t.begin(false)
 	case "help":
-		t.reply(t.helpText(), append(t.currentButtons(), t.personButton()...))
+		t.reply(t.helpText(), t.currentButtons())
+		t.offerPerson()
 	case "person":
 		t.askPerson()
 	case "end":

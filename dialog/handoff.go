@@ -382,3 +382,12 @@ func handoffTopics() []string {
 
 // handoffCommands are listed in /help only where supporters can be asked.
 var handoffCommands = map[string]bool{"person": true, "end": true}
+
+// offerPerson adds "Talk to a person" under her last reply, where
+// supporters can be asked.
+func (t *turn) offerPerson() {
+	if b := t.personButton(); b != nil && len(t.replies) > 0 {
+		last := &t.replies[len(t.replies)-1]
+		last.Buttons = append(last.Buttons, b...)
+	}
+}

@@ -349,3 +349,16 @@ func TestHandoffOf(t *testing.T) {
 		}
 	}
 }
+
+func TestHandoffOfferedAfterTwoMisses(t *testing.T) {
+	c := &convo{t: t, d: newLangs(t)}
+	c.do(her(Input{Command: "start"}))
+	c.do(her(Input{Text: "qwzx vbnm"}))
+	if buttonData(c.replies, data("c", "person")) != "" {
+		t.Errorf("one miss already offers a person")
+	}
+	c.do(her(Input{Text: "plork zint"}))
+	if !c.out.Fallback || buttonData(c.replies, data("c", "person")) == "" {
+		t.Errorf("two misses in a row: %+v, want Talk to a person offered", c.replies)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -37,6 +38,7 @@ type replicas struct {
 	sender *Sender
 	sched  *bot.Scheduler
 	clock  *time.Time
+	logs   *syncBuffer
 
 	nextID atomic.Int64
 }
@@ -49,7 +51,8 @@ func newReplicas(t *testing.T, wait time.Duration) *replicas {
 	}
 	b := redistest.New(t)
 	now := time.Now()
-	r := &replicas{t: t, api: tgtest.New(t), cat: cats["en"], clock: &now}
+	r := &replicas{t: t, api: tgtest.New(t), cat: cats["en"], clock: &now, logs: &syncBuffer{}}
+	log := slog.New(slog.NewTextHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	r.nextID.Store(5000)
 	client, err := NewClient(tgtest.Token, r.api.URL, r.api.HTTPClient())
 	if err != nil {
@@ -67,12 +70,12 @@ func newReplicas(t *testing.T, wait time.Duration) *replicas {
 		// Each replica its own client, as two processes would have.
 		r.stores[i] = redisstore.New(redistest.Client(t), redisstore.WithPrefix(b.Prefix))
 		engines[i] = bot.NewEngine(d, r.stores[i], bot.WithSupport(support))
-		r.hooks[i], err = NewWebhook(engines[i], client, testSecret, WithUsername(tgtest.Username))
+		r.hooks[i], err = NewWebhook(engines[i], client, testSecret, WithUsername(tgtest.Username), WithLogger(log))
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	r.sender = NewSender(client)
+	r.sender = NewSender(client, WithLogger(log))
 	r.sched = bot.NewScheduler(engines[1], r.stores[1], bot.WithSchedulerClock(func() time.Time { return *r.clock }))
 	return r
 }
@@ -205,6 +208,17 @@ func TestHandoffRelay(t *testing.T) {
 	req := r.ask()
 	take := req.Buttons()[0].CallbackData
 
+	// The same button data pressed in another group is no press on her
+	// request: that group is told it is closed, and nothing of hers changes.
+	elsewhere := req
+	elsewhere.ChatID = -100999
+	n := len(r.api.Sent(mum))
+	r.post(0, supporterPress(r.id(), 9, "Eve", elsewhere, take))
+	r.drain(herConv, SupportKey(-100999))
+	if len(r.api.Sent(mum)) != n || last(r.api.Sent(-100999)).Text != strings.TrimSpace(r.cat.Messages["handoff_closed"]) {
+		t.Errorf("a press from another group: her chat %q, that group %q", texts(r.api.Sent(mum))[n:], texts(r.api.Sent(-100999)))
+	}
+
 	var wg sync.WaitGroup
 	for i, s := range []struct {
 		id   int64
@@ -249,7 +263,7 @@ func TestHandoffRelay(t *testing.T) {
 		t.Errorf("her chat got %q, want the taker's words, named", got)
 	}
 	// The other supporter is not relayed.
-	n := len(r.api.Sent(mum))
+	n = len(r.api.Sent(mum))
 	r.post(0, supporterReply(r.id(), otherID, other, takenMsg, "me too"))
 	r.drain(herConv, SupportKey(supportChat))
 	if len(r.api.Sent(mum)) != n {
@@ -294,6 +308,11 @@ func TestHandoffRelay(t *testing.T) {
 	r.say(0, "thank you")
 	if len(r.api.Sent(supportChat)) != n {
 		t.Errorf("after the end her words still went to the supporters: %q", last(r.api.Sent(supportChat)).Text)
+	}
+	for _, words := range []string{"so tired", "warm drink", "Hi Mum", "me too", "fever"} {
+		if strings.Contains(r.logs.String(), words) {
+			t.Errorf("the logs hold relayed words %q", words)
+		}
 	}
 }
 
