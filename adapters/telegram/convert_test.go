@@ -147,6 +147,8 @@ func FuzzConvert(f *testing.F) {
 		`{"update_id":6,"edited_message":{"chat":{}}}`,
 		`{"update_id":7,"message":{"chat":{"id":1,"type":"private"},"from":{"id":1},"reply_to_message":{"pinned_message":{"date":3,"chat":{"id":1}}}}}`,
 		`{"update_id":8,"message":{"message_id":1,"date":1,"chat":{"id":1,"type":"private"},"from":{"id":2},"text":"hi"}}`,
+		`{"update_id":9,"callback_query":{"id":"c","from":{"id":7,"first_name":"Ana"},"message":{"message_id":1,"date":1,"chat":{"id":-5,"type":"supergroup"}},"data":"1:ho:take:abc"}}`,
+		`{"update_id":10,"message":{"message_id":2,"date":1,"chat":{"id":-5,"type":"supergroup"},"from":{"id":7},"text":"hi","reply_to_message":{"message_id":1,"chat":{"id":-5,"type":"supergroup"},"from":{"id":1,"is_bot":true},"reply_markup":{"inline_keyboard":[[{"text":"End","callback_data":"1:ho:end:abc"}]]}}}}`,
 		member(1, 1, "private", "member", "kicked"),
 		member(1, 2, "private", "member", "kicked"),
 	} {
@@ -162,6 +164,13 @@ func FuzzConvert(f *testing.F) {
 			t.Fatalf("Convert(%s) = %+v: forged but not ignored", data, ev)
 		}
 		if ev.Ignore || ev.Group {
+			return
+		}
+		if ev.Handoff != "" {
+			// A supporter in a group, on the group's key, about a request.
+			if chat, ok := chatOf(ev.Conv); !ok || ev.Conv != SupportKey(chat) || ev.Incoming.From == "" {
+				t.Fatalf("Convert(%s) = %+v: a supporter's event off the group's key", data, ev)
+			}
 			return
 		}
 		// Every personal conversation is one private chat's own user's.
