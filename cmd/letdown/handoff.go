@@ -3,12 +3,14 @@ package main
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/letdownbot/letdown/adapters/slack"
 	"github.com/letdownbot/letdown/adapters/telegram"
 	"github.com/letdownbot/letdown/bot"
+	"github.com/letdownbot/letdown/content"
 	"github.com/letdownbot/letdown/dialog"
 )
 
@@ -83,4 +85,25 @@ func (c supportConfig) supportOf() func(her bot.Conv) bot.Conv {
 		}
 		return ""
 	}
+}
+
+// handoffCommands are the commands of "Talk to a person": the Telegram
+// menu shows them only where a supporters' group is set.
+var handoffCommands = []string{"person", "end"}
+
+// telegramMenus are the catalogs whose commands make Telegram's menu:
+// without a supporters' group, copies without /person and /end.
+func (c supportConfig) telegramMenus(cats []*content.Catalog) []*content.Catalog {
+	if c.TelegramChat != 0 {
+		return cats
+	}
+	out := make([]*content.Catalog, len(cats))
+	for i, cat := range cats {
+		cp := *cat
+		cp.Commands = slices.DeleteFunc(slices.Clone(cat.Commands), func(cmd content.Command) bool {
+			return slices.Contains(handoffCommands, cmd.Name)
+		})
+		out[i] = &cp
+	}
+	return out
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/letdownbot/letdown/adapters/telegram/tgtest"
 	"github.com/letdownbot/letdown/bot"
+	"github.com/letdownbot/letdown/content"
 )
 
 func TestServeSupportSettings(t *testing.T) {
@@ -43,5 +45,28 @@ func TestServeSupportSettings(t *testing.T) {
 				t.Errorf("parseServe(%s=%q) = %v, want an error naming it", env, bad, err)
 			}
 		}
+	}
+}
+
+func TestTelegramMenuOffersAPersonOnlyWithSupporters(t *testing.T) {
+	cat, err := content.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(cats []*content.Catalog) []string {
+		var out []string
+		for _, c := range cats[0].Commands {
+			out = append(out, c.Name)
+		}
+		return out
+	}
+	if got := names(supportConfig{}.telegramMenus([]*content.Catalog{cat})); slices.Contains(got, "person") || slices.Contains(got, "end") || len(got) != len(cat.Commands)-2 {
+		t.Errorf("menu without supporters = %v, want all but /person and /end", got)
+	}
+	if got := names(supportConfig{TelegramChat: -100}.telegramMenus([]*content.Catalog{cat})); !slices.Contains(got, "person") {
+		t.Errorf("menu with supporters = %v, want /person", got)
+	}
+	if !slices.ContainsFunc(cat.Commands, func(c content.Command) bool { return c.Name == "person" }) {
+		t.Errorf("the catalog itself lost /person")
 	}
 }

@@ -161,7 +161,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		}); err != nil {
 			return err
 		}
-		if err := telegram.SetCommands(ctx, client, menus...); err != nil {
+		if err := telegram.SetCommands(ctx, client, cfg.Support.telegramMenus(menus)...); err != nil {
 			return err
 		}
 		opts := []telegram.Option{telegram.WithLogger(log), telegram.WithUsername(username),
