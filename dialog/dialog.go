@@ -15,34 +15,34 @@ import (
 type Dialog struct {
 	cat       *content.Catalog
 	retention time.Duration // how long logged sessions are kept
-	// handoffWait is how long a request for a person waits to be taken.
-	handoffWait time.Duration
-	steps       map[string]*content.Step
-	questions   map[string]*content.Question
-	flags       map[string]*content.RedFlag
-	commands    map[string]bool
-	u           *understanding
-	order       map[string]int    // each step's place along the walk: ties in the ranking go to the earlier
-	byKey       map[string]string // step id by content.StepKey, to read stored plans and lists
+	steps     map[string]*content.Step
+	questions map[string]*content.Question
+	flags     map[string]*content.RedFlag
+	commands  map[string]bool
+	u         *understanding
+	order     map[string]int    // each step's place along the walk: ties in the ranking go to the earlier
+	byKey     map[string]string // step id by content.StepKey, to read stored plans and lists
 	// langs are the dialogs of every language, this one among them, when
 	// made by NewLangs; def is the language of a conversation whose own is
 	// not known.
 	langs map[string]*Dialog
 	def   string
+	// personWait is how long a request for a person waits to be taken;
+	// zero means DefaultHandoffWait.
+	personWait time.Duration
 }
 
 // New returns a Dialog speaking the catalog, which must have passed
 // content validation (content.Load does that).
 func New(cat *content.Catalog) *Dialog {
 	d := &Dialog{
-		cat:         cat,
-		retention:   DefaultRetention,
-		handoffWait: DefaultHandoffWait,
-		steps:       make(map[string]*content.Step, len(cat.Steps)),
-		questions:   make(map[string]*content.Question, len(cat.Questions)),
-		flags:       make(map[string]*content.RedFlag, len(cat.RedFlags)),
-		commands:    make(map[string]bool, len(cat.Commands)),
-		byKey:       make(map[string]string, len(cat.Steps)),
+		cat:       cat,
+		retention: DefaultRetention,
+		steps:     make(map[string]*content.Step, len(cat.Steps)),
+		questions: make(map[string]*content.Question, len(cat.Questions)),
+		flags:     make(map[string]*content.RedFlag, len(cat.RedFlags)),
+		commands:  make(map[string]bool, len(cat.Commands)),
+		byKey:     make(map[string]string, len(cat.Steps)),
 	}
 	for i := range cat.Steps {
 		d.steps[cat.Steps[i].ID] = &cat.Steps[i]

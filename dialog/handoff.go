@@ -46,7 +46,15 @@ func (d *Dialog) WithHandoffWait(w time.Duration) *Dialog {
 	if w <= 0 {
 		return d
 	}
-	return d.each(func(c *Dialog) { c.handoffWait = w })
+	return d.each(func(c *Dialog) { c.personWait = w })
+}
+
+// wait is how long a request waits to be taken.
+func (d *Dialog) wait() time.Duration {
+	if d.personWait == 0 {
+		return DefaultHandoffWait
+	}
+	return d.personWait
 }
 
 // each returns a copy of d, and of every language's dialog beside it,
@@ -134,7 +142,7 @@ func (t *turn) fillHandoff(msg string, h *Handoff) string {
 		helper = t.d.msg("handoff_helper")
 	}
 	return strings.NewReplacer("{name}", her, "{helper}", helper, "{topic}", t.d.msg(h.Topic),
-		"{n}", strconv.Itoa(max(1, int(t.d.handoffWait/time.Minute)))).Replace(msg)
+		"{n}", strconv.Itoa(max(1, int(t.d.wait()/time.Minute)))).Replace(msg)
 }
 
 // toSupport queues a message for the supporters' channel.
@@ -225,7 +233,7 @@ func (t *turn) handoffButton(args []string) bool {
 			return true
 		}
 		h.Stage, h.ID = handoffWait, t.in.Nonce
-		h.At, h.Until = t.now.Unix(), t.now.Add(d.handoffWait).Unix()
+		h.At, h.Until = t.now.Unix(), t.now.Add(d.wait()).Unix()
 		t.toSupport(t.fillHandoff(d.msg("handoff_request"), h), []Button{{Label: d.msg("btn_take"), Data: data("ho", "take", h.ID)}})
 		t.say(t.fillHandoff(d.msg("handoff_asked"), h))
 		t.prompt()

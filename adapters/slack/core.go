@@ -106,7 +106,6 @@ func (c *core) handle(ctx context.Context, ev Event) error {
 			in.Command = "start"
 		}
 	}
-	c.names(ctx, &in)
 	if user, ok := userOf(in.Conv); ok && in.Handoff == "" {
 		// Her Slack language starts a new conversation in it; the dialog
 		// reads it only then. Cached with her time zone, so this is one
@@ -120,6 +119,7 @@ func (c *core) handle(ctx context.Context, ev Event) error {
 		}
 		cancel()
 	}
+	c.names(ctx, &in)
 	if in.Command == "remind" || in.Button == "1:remind" {
 		// Slack knows her time zone: the set-up need not ask.
 		if user, ok := userOf(in.Conv); ok {

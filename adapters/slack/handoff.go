@@ -38,20 +38,22 @@ func supporter(ev *Event, team, channel, id, value, ts string, cb slack.Interact
 	}
 }
 
-// names sets the first name of whoever acted, from users.info: hers on
-// her turns, the supporter's on theirs. The call is cached with her time
-// zone; without an answer the name is left as it is.
+// names sets the first name of whoever acted, from users.info: the
+// supporter's on their turns; hers on her turns from the cache her
+// locale's lookup just filled, so a turn of hers waits on users.info no
+// longer than before. Without an answer the name is left as it is.
 func (c *core) names(ctx context.Context, in *bot.Incoming) {
-	user := in.From
 	if in.Handoff == "" {
-		var ok bool
-		if user, ok = userOf(in.Conv); !ok {
-			return
+		if user, ok := userOf(in.Conv); ok {
+			if first := c.zones.cachedFirstName(user); first != "" {
+				in.Name = first
+			}
 		}
+		return
 	}
 	lctx, cancel := context.WithTimeout(ctx, localeTimeout)
 	defer cancel()
-	if first, err := c.zones.FirstName(lctx, user); err == nil && first != "" {
+	if first, err := c.zones.FirstName(lctx, in.From); err == nil && first != "" {
 		in.Name = first
 	}
 }

@@ -61,6 +61,17 @@ func (z *TimeZones) FirstName(ctx context.Context, userID string) (string, error
 	return c.first, err
 }
 
+// cachedFirstName is userID's first name if the cache holds it, without
+// asking users.info.
+func (z *TimeZones) cachedFirstName(userID string) string {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if c, ok := z.zones[userID]; ok && z.now().Before(c.expires) {
+		return c.first
+	}
+	return ""
+}
+
 func (z *TimeZones) lookup(ctx context.Context, userID string) (zone, error) {
 	now := z.now()
 	z.mu.Lock()
