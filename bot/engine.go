@@ -79,6 +79,9 @@ func (e *Engine) Store() Store { return e.store }
 type Result struct {
 	// Replies are the replies this turn committed to the outbox, in order.
 	Replies []Outgoing
+	// Conv is the conversation the turn ran on and queued replies for:
+	// the Incoming's, or for a supporter's event, hers (see Handoffs).
+	Conv Conv
 	// Duplicate is set when the update had been handled before: nothing
 	// changed and nothing new was queued.
 	Duplicate bool
@@ -99,7 +102,9 @@ type Result struct {
 //
 // A reminder turn of someone who blocked the bot pings nobody: it only
 // lets go of sessions past the retention, keeping the blocked mark.
-func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
+func (e *Engine) Handle(ctx context.Context, in Incoming) (res Result, err error) {
+	// A supporter's event runs on her conversation: Conv says which.
+	defer func() { res.Conv = in.Conv }()
 	at := in.At
 	if at.IsZero() {
 		at = e.now()

@@ -136,7 +136,7 @@ func (c *core) handle(ctx context.Context, ev Event) error {
 		return err
 	}
 	if c.o.notify != nil && (res.Duplicate || len(res.Replies) > 0) {
-		c.o.notify(in.Conv)
+		c.o.notify(res.Conv)
 	}
 	if ev.Press != nil {
 		p := *ev.Press

@@ -40,6 +40,9 @@ type replicas struct {
 	clock  *time.Time
 	logs   *syncBuffer
 
+	mu       sync.Mutex
+	notified []bot.Conv
+
 	nextID atomic.Int64
 }
 
@@ -70,7 +73,12 @@ func newReplicas(t *testing.T, wait time.Duration) *replicas {
 		// Each replica its own client, as two processes would have.
 		r.stores[i] = redisstore.New(redistest.Client(t), redisstore.WithPrefix(b.Prefix))
 		engines[i] = bot.NewEngine(d, r.stores[i], bot.WithSupport(support))
-		r.hooks[i], err = NewWebhook(engines[i], client, testSecret, WithUsername(tgtest.Username), WithLogger(log))
+		r.hooks[i], err = NewWebhook(engines[i], client, testSecret, WithUsername(tgtest.Username), WithLogger(log),
+			WithNotify(func(c bot.Conv) {
+				r.mu.Lock()
+				defer r.mu.Unlock()
+				r.notified = append(r.notified, c)
+			}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -262,6 +270,12 @@ func TestHandoffRelay(t *testing.T) {
 	if got := last(r.api.Sent(mum)).Text; got != took+": Hi Mum, I'm here" {
 		t.Errorf("her chat got %q, want the taker's words, named", got)
 	}
+	r.mu.Lock()
+	if got := r.notified[len(r.notified)-1]; got != herConv {
+		// The dispatcher must hear of her outbox, not the group's.
+		t.Errorf("after a supporter's reply the dispatcher was told of %s, want %s", got, herConv)
+	}
+	r.mu.Unlock()
 	// The other supporter is not relayed.
 	n = len(r.api.Sent(mum))
 	r.post(0, supporterReply(r.id(), otherID, other, takenMsg, "me too"))
