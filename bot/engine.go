@@ -39,6 +39,10 @@ type Engine struct {
 	tally    Tally             // WithTally; nil counts nothing
 	scope    func(Conv) string // the tally's scope of a conversation
 	tallyLog *slog.Logger
+	// support and together say where her supporters are (WithSupport,
+	// WithTogether); see handoff.go.
+	support  func(Conv) Conv
+	together func(Conv, string) Conv
 }
 
 // Option configures an Engine.
@@ -80,6 +84,9 @@ func (e *Engine) Store() Store { return e.store }
 type Result struct {
 	// Replies are the replies this turn committed to the outbox, in order.
 	Replies []Outgoing
+	// Conv is the conversation the turn ran on and queued replies for:
+	// the Incoming's, or for a supporter's event, hers (see Handoffs).
+	Conv Conv
 	// Duplicate is set when the update had been handled before: nothing
 	// changed and nothing new was queued.
 	Duplicate bool
@@ -100,12 +107,28 @@ type Result struct {
 //
 // A reminder turn of someone who blocked the bot pings nobody: it only
 // lets go of sessions past the retention, keeping the blocked mark.
-func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
+func (e *Engine) Handle(ctx context.Context, in Incoming) (res Result, err error) {
+	// A supporter's event runs on her conversation: Conv says which.
+	defer func() { res.Conv = in.Conv }()
 	at := in.At
 	if at.IsZero() {
 		at = e.now()
 	}
 	reminder := !in.Reminder.IsZero()
+	if in.Handoff != "" {
+		routed, ok, err := e.routeHandoff(ctx, in)
+		if err != nil {
+			return Result{}, err
+		}
+		if !ok {
+			return e.closed(ctx, in)
+		}
+		in = routed
+	}
+	var id string
+	if e.support != nil {
+		id = nonce()
+	}
 	var (
 		snap  Snapshot
 		fresh bool // snap is what the store just said, no need to load
@@ -140,7 +163,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 		if housekeeping {
 			next, wake = st, e.dialog.LogWake(st)
 		} else {
-			next, replies, outcome = e.dialog.Step(st, in.input(), at)
+			next, replies, outcome = e.dialog.Step(st, e.inputOf(in, id), at)
 			wake = e.dialog.Wake(next)
 		}
 		logChanged := moved || pruned || !slices.Equal(next.Data.Log, st.Data.Log)
@@ -177,15 +200,19 @@ func (e *Engine) Handle(ctx context.Context, in Incoming) (Result, error) {
 				c.Remind = &wake // the zero time cancels
 			}
 		}
+		if err := e.indexHandoff(ctx, in.Conv, st, next); err != nil {
+			return Result{}, err
+		}
 		out, err := e.commit(ctx, c)
 		var conflict *ConflictError
 		switch {
 		case err == nil:
-			next := afterCommit(snap, c)
+			after := afterCommit(snap, c)
 			if len(out) > 0 {
-				next.LastSeq = out[len(out)-1].Seq
+				after.LastSeq = out[len(out)-1].Seq
 			}
-			e.cache.put(in.Conv, next)
+			e.cache.put(in.Conv, after)
+			e.unindexHandoff(ctx, st, next, outcome.Forget)
 			if !housekeeping {
 				e.stats.count(outcome)
 				e.count(ctx, in.Conv, outcome)

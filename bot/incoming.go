@@ -57,11 +57,16 @@ type Incoming struct {
 	Group  bool
 	Thread string
 	Link   string
+	// Handoff is the id of her request for a person that a supporter's
+	// press or reply in the supporters' channel is about (see Handoffs).
+	// Conv is then the supporters' channel: the Engine runs the turn on
+	// the conversation the request belongs to.
+	Handoff string
 }
 
 func (in Incoming) input() dialog.Input {
 	return dialog.Input{Text: in.Text, Button: in.Button, Command: in.Command, Args: in.Args, NonText: in.NonText, Reminder: in.Reminder, TZ: in.TZ, Locale: in.Locale, From: in.From, Name: in.Name,
-		Group: in.Group, Thread: in.Thread, Link: in.Link}
+		Group: in.Group, Thread: in.Thread, Link: in.Link, Handoff: in.Handoff}
 }
 
 // Reply is one message to send, with its buttons.

@@ -290,7 +290,7 @@ func TestCommands(t *testing.T) {
 	for _, c := range cat.Commands {
 		names = append(names, c.Name)
 	}
-	want := []string{"start", "help", "restart", "why", "stop", "forget", "remind", "log", "today", "week", "export", "plan", "session", "timezone", "lang"}
+	want := []string{"start", "help", "restart", "why", "stop", "forget", "remind", "log", "today", "week", "export", "plan", "session", "timezone", "lang", "person", "end"}
 	if !slices.Equal(names, want) {
 		t.Errorf("Default() commands = %v, want %v", names, want)
 	}

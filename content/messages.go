@@ -203,6 +203,9 @@ var Placeholders = map[string]string{
 	"time":      fileMessages,
 	"line":      fileMessages, // the crisis line, in crisis_line and crisis_line_anywhere
 	"helped":    fileTriage,
+	"name":      fileMessages, // her first name, in a request for a person
+	"helper":    fileMessages, // the first name of the supporter who took it
+	"topic":     fileMessages, // what her request is about
 }
 
 // CallMessages are the messages that must name the emergency number

@@ -60,7 +60,7 @@ func BenchmarkTyped(b *testing.B) {
 		{"flag", stateWalk, "ive thought about taking all my pills at once"},
 		{"answer", stateAskTime, "takes me like 45 min most times"},
 		{"question", stateWalk, "how often should i pump when my baby is in the nicu"},
-		{"fallback", stateAskSteady, "purple monkey dishwasher"},
+		{"fallback", stateAskSteady, "blorp zxqv wibble"},
 		{"long", stateWalk, strings.Repeat("i am so tired and the pump is loud ", 100)},
 	} {
 		st := d.sampleState(tc.state)

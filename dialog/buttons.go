@@ -148,6 +148,10 @@ func (t *turn) button(raw string) {
 			t.prompt()
 			return
 		}
+	case "ho":
+		if t.handoffButton(args) {
+			return
+		}
 	case "c":
 		if len(args) == 1 && t.d.commands[arg(0)] && t.st.Name != stateCrisis {
 			t.command(arg(0))
@@ -159,6 +163,7 @@ func (t *turn) button(raw string) {
 		switch {
 		case len(args) != 1 || t.st.Name != stateForget:
 		case arg(0) == "yes":
+			t.forgetHandoff()
 			t.out.Forget = true
 			t.st = Initial()
 			t.say(t.d.msg("forget_done"))

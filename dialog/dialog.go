@@ -27,6 +27,9 @@ type Dialog struct {
 	// not known.
 	langs map[string]*Dialog
 	def   string
+	// personWait is how long a request for a person waits to be taken;
+	// zero means DefaultHandoffWait.
+	personWait time.Duration
 }
 
 // New returns a Dialog speaking the catalog, which must have passed
@@ -61,12 +64,7 @@ func New(cat *content.Catalog) *Dialog {
 
 // WithRetention returns the dialog keeping logged sessions for r.
 func (d *Dialog) WithRetention(r time.Duration) *Dialog {
-	if d.langs != nil {
-		return d.withRetention(r)
-	}
-	c := *d
-	c.retention = r
-	return &c
+	return d.each(func(c *Dialog) { c.retention = r })
 }
 
 // Catalog returns the catalog the dialog speaks.
@@ -100,6 +98,11 @@ func (t *turn) step(st State) {
 	if !in.Reminder.IsZero() {
 		// A reminder is not her doing: no notice, nothing but the ping.
 		t.ping(in.Reminder)
+		return
+	}
+	if in.Handoff != "" {
+		// A supporter about her request: never her dialog.
+		t.supporter()
 		return
 	}
 	t.newDay()
@@ -269,6 +272,11 @@ func (t *turn) command(cmd string) {
 		t.begin(false)
 	case "help":
 		t.reply(t.helpText(), t.currentButtons())
+		t.offerPerson()
+	case "person":
+		t.askPerson()
+	case "end":
+		t.endHandoff()
 	case "why":
 		if s := t.currentStep(); s != nil {
 			t.reply(d.whyText(s), t.walkButtons(s, "why"))
@@ -325,7 +333,7 @@ func (t *turn) begin(welcome bool) {
 	d := t.st.Data
 	t.st = State{Version: SchemaVersion, Name: t.st.Name, Data: Data{
 		Lang: d.Lang, Remind: d.Remind, Log: d.Log, List: d.List,
-		FollowUp: d.FollowUp, FollowedUp: d.FollowedUp, Day: d.Day,
+		FollowUp: d.FollowUp, FollowedUp: d.FollowedUp, Day: d.Day, Handoff: d.Handoff,
 	}}
 	t.move("start")
 	if welcome {
@@ -350,7 +358,11 @@ func (t *turn) text(text string) {
 		if !(rule.Mastitis && t.st.Data.Mastitis && t.st.Name != stateScreen && u.an.Asking(tx, text) && t.typedQuestion(tx, text)) {
 			t.understood("flag", f.ID)
 			t.redFlag(rule)
+			t.flaggedInHandoff()
 		}
+		return
+	}
+	if t.relayHer(text) {
 		return
 	}
 	if t.st.Name == stateNew {
@@ -470,6 +482,9 @@ func (t *turn) helpText() string {
 	b.WriteString(t.d.msg("help"))
 	b.WriteString("\n")
 	for _, c := range t.d.cat.Commands {
+		if handoffCommands[c.Name] && t.in.Support == "" {
+			continue
+		}
 		fmt.Fprintf(&b, "\n/%s — %s", c.Name, c.Summary)
 	}
 	return b.String()

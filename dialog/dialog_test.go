@@ -480,9 +480,10 @@ func FuzzStep(f *testing.F) {
 	f.Add(stateWalk, d.cat.Start, "", "1:w:next:"+d.cat.Start)
 	f.Add(stateAskMethod, "", "🍼🍼", "1:a:method:pump")
 	f.Add("junk", "x", "\xff\xfe", "1:forget:yes")
+	f.Add(stateWalk, "abc", "S1", "1:ho:take:abc")
 	f.Fuzz(func(t *testing.T, name, step, text, button string) {
 		st := State{Version: SchemaVersion, Name: name, Data: Data{Step: step}}
-		for _, in := range []Input{{Text: text}, {Button: button}, {Command: text}} {
+		for _, in := range []Input{{Text: text}, {Button: button}, {Command: text}, {Button: button, Handoff: step, From: text, Support: "tg:-1:0"}} {
 			next, replies, _ := d.Step(st, in, now)
 			if len(replies) == 0 {
 				t.Fatalf("Step(%+v, %+v) gave no reply", st, in)

@@ -3,7 +3,6 @@ package dialog
 import (
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/letdownbot/letdown/content"
@@ -144,18 +143,4 @@ func (t *turn) switchLang(lang string) {
 	}
 	t.say(sub.msg("lang_switched"))
 	t.prompt()
-}
-
-// withRetention sets r on every sub-dialog of d, returning d's copy.
-func (d *Dialog) withRetention(r time.Duration) *Dialog {
-	langs := make(map[string]*Dialog, len(d.langs))
-	for l, sub := range d.langs {
-		c := *sub
-		c.retention = r
-		langs[l] = &c
-	}
-	for _, sub := range langs {
-		sub.langs = langs
-	}
-	return langs[d.cat.Lang]
 }

@@ -37,7 +37,7 @@ func (s State) NextReminder() time.Time {
 	if p := s.Data.Remind; p != nil && p.Next != 0 {
 		next = p.Next
 	}
-	for _, c := range [...]int64{s.Data.CheckIn, s.Data.FollowUp} {
+	for _, c := range [...]int64{s.Data.CheckIn, s.Data.FollowUp, s.Data.Handoff.due()} {
 		if c != 0 && (next == 0 || c < next) {
 			next = c
 		}

@@ -128,6 +128,7 @@ func (t *turn) pickZone(zones []string) {
 // ping answers a due reminder. A reminder whose plan changed since (she
 // stopped reminders, or a later turn moved them) gets no answer at all.
 func (t *turn) ping(at time.Time) {
+	t.expireHandoff(at)
 	if f := t.st.Data.FollowUp; f != 0 && f == at.Unix() {
 		// The next-day check-in; a reminder due at the same second comes
 		// in the same turn, since the slot is the turn's dedupe key.

@@ -90,6 +90,9 @@ type Data struct {
 	// Asked is the step just shown as the answer to a typed question, so
 	// that a typed "tell me more" or "back" is about it.
 	Asked string `json:"ak,omitempty"`
+	// Handoff is her request to talk to a person, from the moment she is
+	// asked to agree until it ends.
+	Handoff *Handoff `json:"ho,omitempty"`
 }
 
 // clone copies everything a turn may change in place, so that Step never
@@ -104,6 +107,10 @@ func (s State) clone() State {
 	if s.Data.Setup != nil {
 		p := *s.Data.Setup
 		s.Data.Setup = &p
+	}
+	if s.Data.Handoff != nil {
+		h := *s.Data.Handoff
+		s.Data.Handoff = &h
 	}
 	s.Data.Log = slices.Clone(s.Data.Log)
 	if s.Data.Draft != nil {

@@ -329,6 +329,10 @@ func (t *turn) fallback(tx understand.Text, guesses []string) {
 	default:
 		t.reply(d.msg(line), current)
 	}
+	if n >= 1 {
+		// Not understood twice running: a person may help more.
+		t.offerPerson()
+	}
 }
 
 // topics is the menu of the guidance's themes, each opening the idea of

@@ -60,6 +60,17 @@ type Input struct {
 	// platform, when the operator configured one; empty means nobody can
 	// be asked, and "talk to a person" is not offered.
 	Support string
+	// Handoff is the id of her request for a person that a supporter's
+	// press or message (From) is about: such an input never runs her
+	// dialog, only the handoff.
+	Handoff string
+	// Together is the conversation of her and the supporter From, on a
+	// platform that can open one (a Slack group DM); empty means the bot
+	// relays their messages instead.
+	Together string
+	// Nonce is a fresh random id the Engine gives every turn, lower-case
+	// letters and digits: a request for a person is named by it.
+	Nonce string
 	// TZ is her IANA time zone when the platform knows it (Slack's
 	// users.info); the reminder set-up then does not ask.
 	TZ string

@@ -33,6 +33,8 @@ type Store struct {
 	leases map[bot.Conv]lease
 	due    map[bot.Conv]reminder // the reminder index; see reminders.go
 	claims int64                 // the last claim's id
+
+	handoffs handoffs // requests for a person; see handoff.go
 }
 
 // lease is a dispatcher's claim on sending one conversation's replies.

@@ -123,3 +123,10 @@ func TestEngineConcurrency(t *testing.T) {
 	bottest.TestEngineConcurrency(t, newStore, 1, 32, 200)
 	bottest.TestEngineConcurrency(t, newStore, 2, 32, 200)
 }
+
+func TestHandoffs(t *testing.T) {
+	bottest.TestHandoffs(t, func(t *testing.T) bottest.Harness {
+		clock := bottest.NewClock(time.Date(2025, 3, 1, 3, 0, 0, 0, time.UTC))
+		return bottest.Harness{Store: New(WithNow(clock.Now)), Advance: clock.Advance}
+	})
+}

@@ -508,3 +508,10 @@ func TestOpenErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestHandoffs(t *testing.T) {
+	bottest.TestHandoffs(t, func(t *testing.T) bottest.Harness { return harness(t, redistest.New(t)) })
+	t.Run("miniredis", func(t *testing.T) {
+		bottest.TestHandoffs(t, func(t *testing.T) bottest.Harness { return harness(t, redistest.Miniredis(t)) })
+	})
+}

@@ -257,6 +257,10 @@ func ConvertInteraction(cb slack.InteractionCallback) Event {
 		ev.Notice = !isDM(channel)
 		return ev
 	}
+	if id, ok := bot.HandoffOf(a.Value); ok && !isDM(channel) && validID(channel) {
+		supporter(&ev, team, channel, id, a.Value, ts, cb)
+		return ev
+	}
 	if !isDM(channel) && isGroupButton(a.Value) {
 		return convertGroupPress(ev, team, a.Value, cb.Message, ts)
 	}

@@ -94,7 +94,7 @@ func (c *core) handle(ctx context.Context, ev Event) error {
 			in.Command = "start"
 		}
 	}
-	if user, ok := userOf(in.Conv); ok {
+	if user, ok := userOf(in.Conv); ok && in.Handoff == "" {
 		// Her Slack language starts a new conversation in it; the dialog
 		// reads it only then. Cached with her time zone, so this is one
 		// users.info call per person per zone TTL, and never holds the
@@ -107,6 +107,7 @@ func (c *core) handle(ctx context.Context, ev Event) error {
 		}
 		cancel()
 	}
+	c.names(ctx, &in)
 	if in.Command == "remind" || in.Button == "1:remind" {
 		// Slack knows her time zone: the set-up need not ask.
 		if user, ok := userOf(in.Conv); ok {
@@ -123,7 +124,7 @@ func (c *core) handle(ctx context.Context, ev Event) error {
 		return err
 	}
 	if c.o.notify != nil && (res.Duplicate || len(res.Replies) > 0) {
-		c.o.notify(in.Conv)
+		c.o.notify(res.Conv)
 	}
 	if ev.Press != nil {
 		p := *ev.Press

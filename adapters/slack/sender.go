@@ -81,6 +81,10 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 	if !ok {
 		return fmt.Errorf("slack: %q is not a Slack conversation: %w", conv, bot.ErrRefused)
 	}
+	user, err := s.channelOf(ctx, user)
+	if err != nil {
+		return err
+	}
 	r.Text = slashCommands(r.Text)
 	msgs := Messages(r, s.dropped(conv))
 	if len(msgs) == 0 {

@@ -26,6 +26,7 @@ type TimeZones struct {
 type zone struct {
 	name    string
 	locale  string // her Slack language, such as "es-ES" (users.info with include_locale)
+	first   string // the first name in the profile, if any
 	expires time.Time
 }
 
@@ -53,6 +54,24 @@ func (z *TimeZones) Locale(ctx context.Context, userID string) (string, error) {
 	return c.locale, err
 }
 
+// FirstName returns userID's first name from their profile, from the
+// same cache and users.info call as TimeZone; "" when they gave none.
+func (z *TimeZones) FirstName(ctx context.Context, userID string) (string, error) {
+	c, err := z.lookup(ctx, userID)
+	return c.first, err
+}
+
+// cachedFirstName is userID's first name if the cache holds it, without
+// asking users.info.
+func (z *TimeZones) cachedFirstName(userID string) string {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if c, ok := z.zones[userID]; ok && z.now().Before(c.expires) {
+		return c.first
+	}
+	return ""
+}
+
 func (z *TimeZones) lookup(ctx context.Context, userID string) (zone, error) {
 	now := z.now()
 	z.mu.Lock()
@@ -78,7 +97,7 @@ func (z *TimeZones) lookup(ctx context.Context, userID string) (zone, error) {
 			clear(z.zones)
 		}
 	}
-	c := zone{name: u.TZ, locale: u.Locale, expires: now.Add(z.ttl)}
+	c := zone{name: u.TZ, locale: u.Locale, first: u.Profile.FirstName, expires: now.Add(z.ttl)}
 	z.zones[userID] = c
 	return c, nil
 }

@@ -119,6 +119,7 @@ func Convert(u *models.Update) Event {
 		// the rest: nothing she asked the bot to answer.
 		ev.Ignore = true
 	}
+	supporter(&ev, u)
 	return ev
 }
 
@@ -161,7 +162,7 @@ func convertMessage(ev *Event, m *models.Message) {
 		return
 	}
 	ev.Conv = ConvKey(m.Chat.ID, m.From.ID)
-	ev.Locale = m.From.LanguageCode
+	ev.Locale, ev.Name = m.From.LanguageCode, m.From.FirstName
 	if m.Date > 0 {
 		ev.At = time.Unix(int64(m.Date), 0).UTC()
 	}
@@ -211,7 +212,7 @@ func convertCallback(ev *Event, q *models.CallbackQuery) {
 		return
 	}
 	ev.Conv = ConvKey(chat.ID, q.From.ID)
-	ev.Locale = q.From.LanguageCode
+	ev.Locale, ev.Name = q.From.LanguageCode, q.From.FirstName
 	// No At: a callback carries no time of its own (the message's date is
 	// when the button was sent), so the Engine's clock says when she pressed.
 	ev.Button = q.Data

@@ -56,7 +56,7 @@ func TestConvert(t *testing.T) {
 		f(&e)
 		wants[name] = e
 	}
-	personal := func(e *Event) { e.Conv, e.ChatID, e.From, e.Locale, e.At = conv, 42, 42, "de", at }
+	personal := func(e *Event) { e.Conv, e.ChatID, e.From, e.Locale, e.At, e.Name = conv, 42, 42, "de", at, "A" }
 	set("text", func(e *Event) { personal(e); e.Text = "hello" })
 	set("command", func(e *Event) { personal(e); e.Command, e.Args, e.Mention = "start", "go now", "LetdownBot" })
 	set("slash alone", func(e *Event) { personal(e); e.Text = "/" })
@@ -163,6 +163,8 @@ func FuzzConvert(f *testing.F) {
 		`{"update_id":6,"edited_message":{"chat":{}}}`,
 		`{"update_id":7,"message":{"chat":{"id":1,"type":"private"},"from":{"id":1},"reply_to_message":{"pinned_message":{"date":3,"chat":{"id":1}}}}}`,
 		`{"update_id":8,"message":{"message_id":1,"date":1,"chat":{"id":1,"type":"private"},"from":{"id":2},"text":"hi"}}`,
+		`{"update_id":9,"callback_query":{"id":"c","from":{"id":7,"first_name":"Ana"},"message":{"message_id":1,"date":1,"chat":{"id":-5,"type":"supergroup"}},"data":"1:ho:take:abc"}}`,
+		`{"update_id":10,"message":{"message_id":2,"date":1,"chat":{"id":-5,"type":"supergroup"},"from":{"id":7},"text":"hi","reply_to_message":{"message_id":1,"chat":{"id":-5,"type":"supergroup"},"from":{"id":1,"is_bot":true},"reply_markup":{"inline_keyboard":[[{"text":"End","callback_data":"1:ho:end:abc"}]]}}}}`,
 		member(1, 1, "private", "member", "kicked"),
 		member(1, 2, "private", "member", "kicked"),
 	} {
@@ -184,6 +186,13 @@ func FuzzConvert(f *testing.F) {
 			// A group's turn is the group's, never a person's conversation.
 			if ev.Conv != GroupConv(ev.ChatID) || !ev.Incoming.Group || (ev.Text == "" && ev.Button == "" && ev.Command == "") {
 				t.Fatalf("Convert(%s) = %+v: want a turn of the group's own conversation", data, ev)
+			}
+			return
+		}
+		if ev.Handoff != "" {
+			// A supporter in a group, on the group's key, about a request.
+			if chat, ok := chatOf(ev.Conv); !ok || ev.Conv != SupportKey(chat) || ev.Incoming.From == "" {
+				t.Fatalf("Convert(%s) = %+v: a supporter's event off the group's key", data, ev)
 			}
 			return
 		}

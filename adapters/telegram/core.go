@@ -69,7 +69,7 @@ func (c *core) handle(ctx context.Context, u *models.Update, respond bool) (answ
 		return "", err
 	}
 	if c.o.notify != nil && (res.Duplicate || len(res.Replies) > 0) {
-		c.o.notify(ev.Conv)
+		c.o.notify(res.Conv)
 	}
 	return c.pressed(ev, respond, true), nil
 }

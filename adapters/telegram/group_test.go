@@ -13,12 +13,12 @@ import (
 	"github.com/letdownbot/letdown/dialog"
 )
 
-const groupChat = -1001
+const testGroup = -1001
 
 // groupUpdate is user writing text in the group.
 func groupUpdate(id, user int64, text string) models.Update {
 	u := tgtest.TextUpdate(id, user, text)
-	u.Message.Chat = models.Chat{ID: groupChat, Type: models.ChatTypeSupergroup, Title: "Pumping mums"}
+	u.Message.Chat = models.Chat{ID: testGroup, Type: models.ChatTypeSupergroup, Title: "Pumping mums"}
 	return u
 }
 
@@ -26,13 +26,13 @@ func groupUpdate(id, user int64, text string) models.Update {
 // member's private chat queued; it returns the group's new messages.
 func (h *harness) ask(u models.Update) []tgtest.Message {
 	h.t.Helper()
-	before := len(h.api.Sent(groupChat))
+	before := len(h.api.Sent(testGroup))
 	h.post(u)
-	h.drain(GroupConv(groupChat))
+	h.drain(GroupConv(testGroup))
 	if u.Message != nil && u.Message.From != nil {
 		h.drain(ConvKey(u.Message.From.ID, u.Message.From.ID))
 	}
-	return h.api.Sent(groupChat)[before:]
+	return h.api.Sent(testGroup)[before:]
 }
 
 // groupPress is user pressing the button labelled label on m in the group.
@@ -44,10 +44,10 @@ func (h *harness) groupPress(user int64, m tgtest.Message, label string) (models
 	}
 	u := tgtest.PressUpdate(h.id(), user, m, b.CallbackData)
 	u.CallbackQuery.Message.Message.Chat.Type = models.ChatTypeSupergroup
-	before := len(h.api.Sent(groupChat))
+	before := len(h.api.Sent(testGroup))
 	h.post(u)
-	h.drain(GroupConv(groupChat))
-	return u, h.api.Sent(groupChat)[before:]
+	h.drain(GroupConv(testGroup))
+	return u, h.api.Sent(testGroup)[before:]
 }
 
 func (h *harness) stepOf(m tgtest.Message) *content.Step {
@@ -71,9 +71,9 @@ func TestGroupQuestionAnsweredAsAReply(t *testing.T) {
 	u := groupUpdate(h.id(), 77, "/letdown what helps let-down at work?")
 	got := h.ask(u)
 	h.post(u) // Telegram's retry
-	h.drain(GroupConv(groupChat))
-	if len(got) != 1 || len(h.api.Sent(groupChat)) != 1 {
-		t.Fatalf("group question: sent %q, want one answer", texts(h.api.Sent(groupChat)))
+	h.drain(GroupConv(testGroup))
+	if len(got) != 1 || len(h.api.Sent(testGroup)) != 1 {
+		t.Fatalf("group question: sent %q, want one answer", texts(h.api.Sent(testGroup)))
 	}
 	m := got[0]
 	s := h.stepOf(m)
@@ -202,12 +202,12 @@ func TestGroupWarningSignRetried(t *testing.T) {
 	}
 	h.post(u)
 	h.post(u)
-	h.drain(GroupConv(groupChat))
+	h.drain(GroupConv(testGroup))
 	h.drain(ConvKey(88, 88))
 	if got := h.api.Sent(88)[before:]; len(got) != 1 || !strings.Contains(got[0].Text, "112") {
 		t.Errorf("her private chat after the retries: %q, want the emergency referral once", texts(got))
 	}
-	if got := h.api.Sent(groupChat); len(got) != 1 {
+	if got := h.api.Sent(testGroup); len(got) != 1 {
 		t.Errorf("group holds %d messages, want the general text once", len(got))
 	}
 }

@@ -43,7 +43,7 @@ func TestAdminEndpoints(t *testing.T) {
 	ctx := context.Background()
 	for _, in := range []bot.Incoming{
 		{Conv: "tg:1:1", Command: "start"},
-		{Conv: "tg:1:1", Text: "purple monkey dishwasher"},
+		{Conv: "tg:1:1", Text: "blorp zxqv"}, // nothing anyone could understand
 		{Conv: "tg:1:1", Text: "I have a fever and a hot lump"},
 	} {
 		if _, err := engine.Handle(ctx, in); err != nil {

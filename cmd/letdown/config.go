@@ -33,6 +33,7 @@ type serveConfig struct {
 	ShutdownWait   time.Duration
 	TTL            time.Duration
 	LogRetention   time.Duration // how long logged sessions are kept
+	Support        supportConfig // who takes requests for a person (handoff.go)
 }
 
 // Defaults of the settings a serveConfig built in code may leave zero.
@@ -74,7 +75,7 @@ func (c *serveConfig) settings(raw map[string]*string) []setting {
 		raw[env] = v
 		return setting{env: env, flag: flagName, help: help, into: v}
 	}
-	return []setting{
+	return append([]setting{
 		s("TELEGRAM_TOKEN", "telegram-token", "the bot token from @BotFather"),
 		s("TELEGRAM_MODE", "telegram-mode", "webhook or polling (default: webhook when TELEGRAM_WEBHOOK_URL is set, else polling)"),
 		s("TELEGRAM_WEBHOOK_URL", "telegram-webhook-url", "public https URL Telegram posts updates to, e.g. https://bot.example.org/telegram"),
@@ -97,7 +98,7 @@ func (c *serveConfig) settings(raw map[string]*string) []setting {
 		s("SHUTDOWN_TIMEOUT", "shutdown-timeout", "how long a graceful shutdown may take (default 10s)"),
 		s("CONVERSATION_TTL", "conversation-ttl", "how long an idle conversation is kept (default 4320h = 180 days)"),
 		s("LOG_RETENTION", "log-retention", "how long logged sessions are kept (default 720h = 30 days)"),
-	}
+	}, supportSettings(s)...)
 }
 
 var (
@@ -177,6 +178,9 @@ func parseServe(args []string, getenv func(string) string, fs *flag.FlagSet) (se
 	}
 	if c.HTTP.MaxConns, err = strconv.Atoi(or(get("HTTP_MAX_CONNS"), strconv.Itoa(defaultMaxConns))); err != nil || c.HTTP.MaxConns <= 0 {
 		return c, fmt.Errorf("HTTP_MAX_CONNS %q is not a positive whole number", get("HTTP_MAX_CONNS"))
+	}
+	if c.Support, err = parseSupport(get); err != nil {
+		return c, err
 	}
 	return c, c.check()
 }

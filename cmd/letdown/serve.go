@@ -135,11 +135,11 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		bot.WithDispatchLogger(log))
 	// A turn's commit takes the send lease for the dispatcher, which then
 	// sends its replies without a Claim: two round trips a turn.
-	engine := bot.NewEngine(dialog.NewLangs(cats, content.DefaultLang).WithRetention(cfg.LogRetention), st,
-		bot.WithTTL(cfg.TTL), bot.WithClaims(dispatcher),
-		// Only Slack workspaces have a facilitator to read counts
-		// (/letdown stats): Telegram turns cost no extra round trip.
-		bot.WithTally(tally, slack.TallyScope, log))
+	engine := bot.NewEngine(dialog.NewLangs(cats, content.DefaultLang).WithRetention(cfg.LogRetention).WithHandoffWait(cfg.Support.Wait), st,
+		append([]bot.Option{bot.WithTTL(cfg.TTL), bot.WithClaims(dispatcher),
+			// Only Slack workspaces have a facilitator to read counts
+			// (/letdown stats): Telegram turns cost no extra round trip.
+			bot.WithTally(tally, slack.TallyScope, log)}, cfg.Support.engineOptions()...)...)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
@@ -167,7 +167,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		}); err != nil {
 			return err
 		}
-		if err := telegram.SetCommands(ctx, client, menus...); err != nil {
+		if err := telegram.SetCommands(ctx, client, cfg.Support.telegramMenus(menus)...); err != nil {
 			return err
 		}
 		opts := []telegram.Option{telegram.WithLogger(log), telegram.WithUsername(username),

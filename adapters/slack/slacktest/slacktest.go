@@ -141,6 +141,7 @@ type Server struct {
 	zones    map[string]string
 	locales  map[string]string
 	admins   map[string]bool
+	names    map[string]string
 	socket   string // the URL apps.connections.open hands out
 	ts       int64
 	changed  chan struct{}
@@ -148,7 +149,7 @@ type Server struct {
 
 // New starts a fake Web API, closed when the test ends.
 func New(t testing.TB) *Server {
-	s := &Server{messages: map[string][]*Message{}, fail: map[string][]Failure{}, zones: map[string]string{}, locales: map[string]string{}, admins: map[string]bool{}, ts: 1700000000, changed: make(chan struct{})}
+	s := &Server{messages: map[string][]*Message{}, fail: map[string][]Failure{}, zones: map[string]string{}, locales: map[string]string{}, admins: map[string]bool{}, names: map[string]string{}, ts: 1700000000, changed: make(chan struct{})}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -185,6 +186,13 @@ func (s *Server) SetAdmin(user string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.admins[user] = true
+}
+
+// SetName sets the first name users.info gives user; none by default.
+func (s *Server) SetName(user, first string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.names[user] = first
 }
 
 // SetSocketURL sets the websocket URL apps.connections.open hands out
@@ -381,7 +389,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			tz = DefaultTZ
 		}
-		reply(w, map[string]any{"ok": true, "user": map[string]any{"id": user, "team_id": Team, "name": "someone", "tz": tz, "locale": s.locales[user], "is_admin": s.admins[user]}})
+		reply(w, map[string]any{"ok": true, "user": map[string]any{"id": user, "team_id": Team, "name": "someone", "tz": tz, "locale": s.locales[user], "is_admin": s.admins[user],
+			"profile": map[string]any{"first_name": s.names[user]}}})
 	case "auth.test":
 		reply(w, map[string]any{"ok": true, "url": "https://example.slack.com/", "team": "Example", "user": "letdown", "team_id": Team, "user_id": BotUserID, "bot_id": BotID})
 	case "apps.connections.open":
