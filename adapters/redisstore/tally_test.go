@@ -47,10 +47,17 @@ func TestTallyExpires(t *testing.T) {
 }
 
 // roundTrips counts the requests a client sends for its callers: a
-// pipeline is one; a new connection's own set-up (HELLO, CLIENT) is none.
+// pipeline is one; a new connection's own set-up (HELLO, CLIENT, and the
+// AUTH and SELECT of a URL with a password or a database) is none.
 type roundTrips struct{ n atomic.Int64 }
 
-func setup(cmd redis.Cmder) bool { return cmd.Name() == "hello" || cmd.Name() == "client" }
+func setup(cmd redis.Cmder) bool {
+	switch cmd.Name() {
+	case "hello", "client", "auth", "select", "readonly":
+		return true
+	}
+	return false
+}
 
 func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
