@@ -21,11 +21,14 @@ func exitCode(err error) int {
 const usage = `letdown — a chat assistant for getting a milk let-down.
 
 Usage:
-  letdown chat [--jsonl] [--redis URL] [--user NAME]
-        Talk to the bot in this terminal. Needs no accounts and no servers:
-        conversations live in memory unless --redis is given.
+  letdown chat [--jsonl] [--redis URL] [--user NAME] [--lang en|es]
+        Talk to the bot in this terminal, in English or Spanish. Needs no
+        accounts and no servers: conversations live in memory unless
+        --redis is given.
   letdown serve [flags]
-        Run the Telegram bot (webhook or long polling), configured by
+        Run the bot on Telegram (webhook or long polling) and/or Slack
+        (Socket Mode or HTTP), with groups and channels and, where a
+        supporters' channel is set, talk to a person; configured by
         environment variables or flags: see letdown serve --help.
   letdown content check [DIR]
         Validate guidance content (the built-in catalog, or DIR with one
