@@ -339,6 +339,7 @@ func TestHandoffForgetEnded(t *testing.T) {
 	marks()
 	c.do(her(Input{Command: "end"}))
 	marks()
+	c.do(her(Input{Command: "restart"})) // starting over forgets nothing
 	c.do(her(Input{Command: "forget"}))
 	c.do(her(Input{Button: data("forget", "yes")}))
 	if want := []Reply{{To: testSupport, Erase: "ho:" + testNonce}}; !reflect.DeepEqual(toSupport(c.replies), want) {
