@@ -187,7 +187,7 @@ func (d *Dialog) migrate(st State) (_ State, moved bool) {
 			return st, true
 		}
 	}
-	return State{Version: SchemaVersion, Name: stateScreen, Data: Data{Lang: st.Data.Lang, Log: st.Data.Log, List: st.Data.List}}, true
+	return State{Version: SchemaVersion, Name: stateScreen, Data: Data{Lang: st.Data.Lang, Log: st.Data.Log, List: st.Data.List, Ended: st.Data.Ended}}, true
 }
 
 // fromVersion1 reads a state of schema 1: what helped her moves to her
@@ -326,14 +326,15 @@ func (t *turn) command(cmd string) {
 }
 
 // begin starts the conversation over at the safety check, keeping only her
-// language, her reminders, her session log, her list of what helped and a
-// check-in she was promised: starting over erases nothing she would miss
+// language, her reminders, her session log, her list of what helped, a
+// check-in she was promised and her requests for a person (so that
+// /forget still finds their posts): starting over erases nothing she would miss
 // (only /forget does, once she confirms).
 func (t *turn) begin(welcome bool) {
 	d := t.st.Data
 	t.st = State{Version: SchemaVersion, Name: t.st.Name, Data: Data{
 		Lang: d.Lang, Remind: d.Remind, Log: d.Log, List: d.List,
-		FollowUp: d.FollowUp, FollowedUp: d.FollowedUp, Day: d.Day, Handoff: d.Handoff,
+		FollowUp: d.FollowUp, FollowedUp: d.FollowedUp, Day: d.Day, Handoff: d.Handoff, Ended: d.Ended,
 	}}
 	t.move("start")
 	if welcome {

@@ -40,6 +40,40 @@ type Handoff struct {
 	Name  string `json:"bn,omitempty"` // the supporter's first name
 }
 
+// Ended is a request of hers that ended: its id, and when.
+type Ended struct {
+	ID string `json:"id"`
+	At int64  `json:"at"` // unix seconds
+}
+
+// EndedTTL is how long the record of where the bot's posts about a
+// request went is kept after its last post (the Sender's marks), and so
+// how long an ended request stays in her state for /forget.
+const EndedTTL = HandoffTTL + time.Hour
+
+// maxEnded bounds the ended requests her state remembers.
+const maxEnded = 8
+
+// ended remembers that h ended now, forgetting the requests whose posts'
+// record has expired.
+func (t *turn) ended(h *Handoff) {
+	if h == nil || h.ID == "" || h.Stage == handoffAsk {
+		return
+	}
+	now := t.now.Unix()
+	kept := t.st.Data.Ended[:0]
+	for _, e := range t.st.Data.Ended {
+		if now < e.At+int64(EndedTTL/time.Second) {
+			kept = append(kept, e)
+		}
+	}
+	kept = append(kept, Ended{ID: h.ID, At: now})
+	if len(kept) > maxEnded {
+		kept = kept[len(kept)-maxEnded:]
+	}
+	t.st.Data.Ended = kept
+}
+
 // WithHandoffWait returns the dialog waiting w for a supporter to take a
 // request before telling her nobody is free.
 func (d *Dialog) WithHandoffWait(w time.Duration) *Dialog {
@@ -145,12 +179,21 @@ func (t *turn) fillHandoff(msg string, h *Handoff) string {
 		"{n}", strconv.Itoa(max(1, int(t.d.wait()/time.Minute)))).Replace(msg)
 }
 
-// toSupport queues a message for the supporters' channel.
-func (t *turn) toSupport(text string, buttons []Button) {
+// toSupport queues a message for the supporters' channel about request
+// h (nil for none), marked with it so that /forget can take it back.
+func (t *turn) toSupport(h *Handoff, text string, buttons []Button) {
 	if t.in.Support == "" {
 		return
 	}
-	t.replies = append(t.replies, Reply{Text: text, Buttons: buttons, To: t.in.Support})
+	t.replies = append(t.replies, Reply{Text: text, Buttons: buttons, To: t.in.Support, Mark: markOf(h)})
+}
+
+// markOf is the mark of the messages about request h: "ho:<id>".
+func markOf(h *Handoff) string {
+	if h == nil || h.ID == "" {
+		return ""
+	}
+	return "ho:" + h.ID
 }
 
 func (t *turn) endButton(h *Handoff) []Button {
@@ -234,7 +277,7 @@ func (t *turn) handoffButton(args []string) bool {
 		}
 		h.Stage, h.ID = handoffWait, t.in.Nonce
 		h.At, h.Until = t.now.Unix(), t.now.Add(d.wait()).Unix()
-		t.toSupport(t.fillHandoff(d.msg("handoff_request"), h), []Button{{Label: d.msg("btn_take"), Data: data("ho", "take", h.ID)}})
+		t.toSupport(h, t.fillHandoff(d.msg("handoff_request"), h), []Button{{Label: d.msg("btn_take"), Data: data("ho", "take", h.ID)}})
 		t.say(t.fillHandoff(d.msg("handoff_asked"), h))
 		t.prompt()
 		return true
@@ -259,11 +302,12 @@ func (t *turn) endHandoff() {
 		t.reply(d.msg("handoff_none"), t.currentButtons())
 		return
 	}
+	t.ended(h)
 	if h.Stage == handoffWait {
-		t.toSupport(t.fillHandoff(d.msg("handoff_cancelled_channel"), h), nil)
+		t.toSupport(h, t.fillHandoff(d.msg("handoff_cancelled_channel"), h), nil)
 		t.say(d.msg("handoff_cancelled"))
 	} else {
-		t.toSupport(t.fillHandoff(d.msg("handoff_ended_channel"), h), nil)
+		t.toSupport(h, t.fillHandoff(d.msg("handoff_ended_channel"), h), nil)
 		t.say(t.fillHandoff(d.msg("handoff_ended"), h))
 	}
 	t.prompt()
@@ -277,7 +321,8 @@ func (t *turn) expireHandoff(at time.Time) {
 		return
 	}
 	t.st.Data.Handoff = nil
-	t.toSupport(t.fillHandoff(t.d.msg("handoff_expired_channel"), h), nil)
+	t.ended(h)
+	t.toSupport(h, t.fillHandoff(t.d.msg("handoff_expired_channel"), h), nil)
 	t.reply(t.d.msg("handoff_expired"), t.currentButtons())
 }
 
@@ -290,6 +335,7 @@ func (t *turn) relayHer(text string) bool {
 	}
 	if t.now.Unix() >= h.At+int64(HandoffTTL/time.Second) {
 		// The index forgot it: the supporter could no longer answer.
+		t.ended(h)
 		t.st.Data.Handoff = nil
 		return false
 	}
@@ -298,7 +344,7 @@ func (t *turn) relayHer(text string) bool {
 		her = t.d.msg("handoff_anonymous")
 	}
 	t.out.Understood = "relay:"
-	t.toSupport(her+": "+text, t.endButton(h))
+	t.toSupport(h, her+": "+text, t.endButton(h))
 	return true
 }
 
@@ -306,7 +352,7 @@ func (t *turn) relayHer(text string) bool {
 // urgent-care information, and nothing of what she wrote.
 func (t *turn) flaggedInHandoff() {
 	if h := t.st.Data.Handoff; h != nil && (h.Stage == handoffOn || h.Stage == handoffDM) {
-		t.toSupport(t.fillHandoff(t.d.msg("handoff_flagged_channel"), h), t.endButton(h))
+		t.toSupport(h, t.fillHandoff(t.d.msg("handoff_flagged_channel"), h), t.endButton(h))
 	}
 }
 
@@ -314,8 +360,25 @@ func (t *turn) flaggedInHandoff() {
 // supporters learn only that it is closed.
 func (t *turn) forgetHandoff() {
 	if HandoffID(t.st) != "" {
-		t.toSupport(t.d.msg("handoff_forgotten_channel"), nil)
+		t.toSupport(nil, t.d.msg("handoff_forgotten_channel"), nil)
+		t.erasePosts(t.st.Data.Handoff.ID)
 	}
+	// The bot's own posts about her requests (her name, the topic, what
+	// she wrote), open or lately ended, are taken back from the channel.
+	now := t.now.Unix()
+	for _, e := range t.st.Data.Ended {
+		if now < e.At+int64(EndedTTL/time.Second) {
+			t.erasePosts(e.ID)
+		}
+	}
+}
+
+// erasePosts asks the Sender to delete the posts about request id.
+func (t *turn) erasePosts(id string) {
+	if t.in.Support == "" {
+		return
+	}
+	t.replies = append(t.replies, Reply{To: t.in.Support, Erase: markOf(&Handoff{ID: id})})
 }
 
 // supporter runs a supporter's press or message about her request. Every
@@ -326,7 +389,7 @@ func (t *turn) supporter() {
 	h := t.st.Data.Handoff
 	in := t.in
 	if h == nil || h.Stage == handoffAsk || h.ID != in.Handoff || in.From == "" {
-		t.toSupport(d.msg("handoff_closed"), nil)
+		t.toSupport(nil, d.msg("handoff_closed"), nil)
 		return
 	}
 	action := ""
@@ -346,18 +409,18 @@ func (t *turn) supporter() {
 	case action == "take" && !taken:
 		t.take(h)
 	case action == "take" && in.From == h.By:
-		t.toSupport(t.fillHandoff(d.msg("handoff_yours"), h), t.endButton(h))
+		t.toSupport(h, t.fillHandoff(d.msg("handoff_yours"), h), t.endButton(h))
 	case taken && in.From != h.By && (action == "take" || action == "end" || action == "say"):
-		t.toSupport(t.fillHandoff(d.msg("handoff_already"), h), nil)
+		t.toSupport(h, t.fillHandoff(d.msg("handoff_already"), h), nil)
 	case action == "end" && taken:
 		t.endHandoff()
 	case action == "say" && h.Stage == handoffOn:
 		t.out.Understood = "relay:"
 		t.reply(t.fillHandoff("{helper}: ", h)+in.Text, t.endButton(h))
 	case action == "say" && h.Stage == handoffWait:
-		t.toSupport(t.fillHandoff(d.msg("handoff_take_first"), h), []Button{{Label: d.msg("btn_take"), Data: data("ho", "take", h.ID)}})
+		t.toSupport(h, t.fillHandoff(d.msg("handoff_take_first"), h), []Button{{Label: d.msg("btn_take"), Data: data("ho", "take", h.ID)}})
 	default:
-		t.toSupport(d.msg("handoff_closed"), nil)
+		t.toSupport(nil, d.msg("handoff_closed"), nil)
 	}
 }
 
@@ -369,13 +432,13 @@ func (t *turn) take(h *Handoff) {
 	t.out.HandoffWait = max(0, t.now.Sub(time.Unix(h.At, 0)))
 	if t.in.Together != "" {
 		h.Stage = handoffDM
-		t.toSupport(t.fillHandoff(d.msg("handoff_taken_dm"), h), nil)
+		t.toSupport(h, t.fillHandoff(d.msg("handoff_taken_dm"), h), nil)
 		t.replies = append(t.replies, Reply{Text: t.fillHandoff(d.msg("handoff_intro"), h), To: t.in.Together})
 		t.say(t.fillHandoff(d.msg("handoff_taken")+"\n\n"+d.msg("handoff_dm_on"), h))
 		return
 	}
 	h.Stage = handoffOn
-	t.toSupport(t.fillHandoff(d.msg("handoff_taken_relay"), h), t.endButton(h))
+	t.toSupport(h, t.fillHandoff(d.msg("handoff_taken_relay"), h), t.endButton(h))
 	t.reply(t.fillHandoff(d.msg("handoff_taken")+"\n\n"+d.msg("handoff_relay_on"), h), t.endButton(h))
 }
 

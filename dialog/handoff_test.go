@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -312,8 +313,40 @@ func TestHandoffForget(t *testing.T) {
 		t.Fatalf("forget: outcome %+v, handoff %+v", c.out, c.st.Data.Handoff)
 	}
 	s := toSupport(c.replies)
-	if len(s) != 1 || strings.Contains(s[0].Text, "Maria") {
-		t.Errorf("forget told the supporters %+v, want handoff_forgotten_channel without her name", s)
+	if len(s) != 2 || strings.Contains(s[0].Text, "Maria") || s[0].Mark != "" {
+		t.Fatalf("forget told the supporters %+v, want handoff_forgotten_channel without her name, then an erase", s)
+	}
+	if want := (Reply{To: testSupport, Erase: "ho:" + testNonce}); !reflect.DeepEqual(s[1], want) {
+		t.Errorf("forget's erase = %+v, want %+v", s[1], want)
+	}
+}
+
+// Every post about her request in the supporters' channel is marked with
+// it, and /forget after the request ended still takes them back.
+func TestHandoffForgetEnded(t *testing.T) {
+	c := asked(t, "en", "en")
+	marks := func() {
+		t.Helper()
+		for _, r := range toSupport(c.replies) {
+			if r.Mark != "ho:"+testNonce {
+				t.Errorf("post %q to the supporters has mark %q, want ho:%s", r.Text, r.Mark, testNonce)
+			}
+		}
+	}
+	c.do(supporter(testNonce, "S1", "Ana", Input{Button: data("ho", "take", testNonce)}))
+	marks()
+	c.do(her(Input{Text: "it will not come"}))
+	marks()
+	c.do(her(Input{Command: "end"}))
+	marks()
+	c.do(her(Input{Command: "restart"})) // starting over forgets nothing
+	c.do(her(Input{Command: "forget"}))
+	c.do(her(Input{Button: data("forget", "yes")}))
+	if want := []Reply{{To: testSupport, Erase: "ho:" + testNonce}}; !reflect.DeepEqual(toSupport(c.replies), want) {
+		t.Errorf("forget after the end told the supporters %+v, want %+v", toSupport(c.replies), want)
+	}
+	if len(c.st.Data.Ended) != 0 {
+		t.Errorf("after forget, ended requests %+v", c.st.Data.Ended)
 	}
 }
 

@@ -93,6 +93,10 @@ type Data struct {
 	// Handoff is her request to talk to a person, from the moment she is
 	// asked to agree until it ends.
 	Handoff *Handoff `json:"ho,omitempty"`
+	// Ended are her requests that ended lately, by id alone: the bot's
+	// posts about them in the supporters' channel can still be taken back
+	// by /forget until their record expires (see Ended).
+	Ended []Ended `json:"he,omitempty"`
 }
 
 // clone copies everything a turn may change in place, so that Step never
@@ -112,6 +116,7 @@ func (s State) clone() State {
 		h := *s.Data.Handoff
 		s.Data.Handoff = &h
 	}
+	s.Data.Ended = slices.Clone(s.Data.Ended)
 	s.Data.Log = slices.Clone(s.Data.Log)
 	if s.Data.Draft != nil {
 		d := *s.Data.Draft

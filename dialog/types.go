@@ -31,6 +31,14 @@ type Reply struct {
 	// Thread is the platform's reference of a message to answer under
 	// (Slack's thread ts, Telegram's message id), for replies in a group.
 	Thread string `json:"thread,omitempty"`
+	// Mark names what a message in the supporters' channel is about
+	// ("ho:<request id>"), so that it can be taken back: the Sender
+	// records where the platform put it under this mark.
+	Mark string `json:"mark,omitempty"`
+	// Erase asks the Sender to delete every message recorded under this
+	// mark, as /forget does with her request's posts. Such a reply has no
+	// text and shows nothing.
+	Erase string `json:"erase,omitempty"`
 }
 
 // Button is one tappable choice. Data travels back as Input.Button when pressed.

@@ -35,6 +35,7 @@ type Store struct {
 	claims int64                 // the last claim's id
 
 	handoffs handoffs // requests for a person; see handoff.go
+	marks    marks    // where marked messages went; see marks.go
 }
 
 // lease is a dispatcher's claim on sending one conversation's replies.

@@ -130,3 +130,10 @@ func TestHandoffs(t *testing.T) {
 		return bottest.Harness{Store: New(WithNow(clock.Now)), Advance: clock.Advance}
 	})
 }
+
+func TestMarks(t *testing.T) {
+	bottest.TestMarks(t, func(t *testing.T) bottest.Harness {
+		clock := bottest.NewClock(time.Date(2025, 3, 1, 3, 0, 0, 0, time.UTC))
+		return bottest.Harness{Store: New(WithNow(clock.Now)), Advance: clock.Advance}
+	})
+}

@@ -36,6 +36,14 @@
 //	                                      "<slot> <claim>": Unix ms it was
 //	                                      due at, and the claim's id
 //
+// and, for requests to talk to a person, two keys a request, each with
+// its own expiry (handoff.go, marks.go):
+//
+//	ld:ho:<id>        string her conversation key: the request index
+//	ld:mk:{ho:<id>}   list   where the bot's posts about it went, oldest
+//	                         first: "<chat>:<message id>" or
+//	                         "<channel>:<ts>", never any text
+//
 // Reminder times are instants (UTC); time zones are the dialog's business.
 // A commit that changes the reminder writes it after its script (see
 // commitRemind); ClaimDue, Done and NextReminder are in reminders.go.

@@ -509,6 +509,13 @@ func TestOpenErrors(t *testing.T) {
 	}
 }
 
+func TestMarks(t *testing.T) {
+	bottest.TestMarks(t, func(t *testing.T) bottest.Harness { return harness(t, redistest.New(t)) })
+	t.Run("miniredis", func(t *testing.T) {
+		bottest.TestMarks(t, func(t *testing.T) bottest.Harness { return harness(t, redistest.Miniredis(t)) })
+	})
+}
+
 func TestHandoffs(t *testing.T) {
 	bottest.TestHandoffs(t, func(t *testing.T) bottest.Harness { return harness(t, redistest.New(t)) })
 	t.Run("miniredis", func(t *testing.T) {

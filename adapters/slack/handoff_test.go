@@ -3,6 +3,7 @@ package slack
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -22,7 +23,9 @@ const supportChannel = "C0SUPPORT"
 // TestHandoffGroupDM: on two replicas over one Redis, she asks for a
 // person; two supporters race for the request; the winner gets a group DM
 // with her, opened with conversations.open and begun with an intro; the
-// other is told it is taken, and a forged press changes nothing.
+// other is told it is taken, and a forged press changes nothing. Her
+// /forget then deletes the bot's posts about her request from the
+// supporters' channel (chat.delete), and nothing else there.
 func TestHandoffGroupDM(t *testing.T) {
 	cats, err := content.All()
 	if err != nil {
@@ -54,7 +57,7 @@ func TestHandoffGroupDM(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sender := NewSender(client)
+	sender := NewSender(client, WithMarks(stores[0]))
 	var mu sync.Mutex
 	seq := 0
 	next := func() int {
@@ -156,6 +159,32 @@ func TestHandoffGroupDM(t *testing.T) {
 	}
 	if got := bodies(supportChannel); !containsBody(got, winner+" took the request") || !containsBody(got, winner+" already took this request") {
 		t.Errorf("supporters' channel = %q, want it taken by %s and %s told so", got, winner, loser)
+	}
+
+	closed := api.Messages(supportChannel)[1] // the forged press's answer
+	var about []string
+	for _, m := range api.Messages(supportChannel) {
+		if m.TS != closed.TS {
+			about = append(about, m.TS)
+		}
+	}
+	say(0, "/forget")
+	m, yes = find(slacktest.DM("U4242"), cat.Messages["btn_forget_yes"])
+	post(1, InteractivityPath, pressBody("U4242", m, yes, next()))
+	drain()
+	var deleted []string
+	for _, c := range api.Calls("chat.delete") {
+		if c.Params.Get("channel") != supportChannel {
+			t.Errorf("chat.delete in %s", c.Params.Get("channel"))
+		}
+		deleted = append(deleted, c.Params.Get("ts"))
+	}
+	slices.Sort(deleted)
+	if !slices.Equal(deleted, about) || len(about) < 3 || about[0] != req.TS {
+		t.Errorf("chat.delete of %q, want the request and the posts about it %q", deleted, about)
+	}
+	if got, want := bodies(supportChannel), []string{closed.Body(), strings.TrimSpace(cat.Messages["handoff_forgotten_channel"])}; !slices.Equal(got, want) {
+		t.Errorf("after /forget the supporters' channel shows %q, want %q", got, want)
 	}
 }
 

@@ -41,6 +41,7 @@ type options struct {
 	zoneTTL      time.Duration
 	now          func() time.Time
 	tally        bot.Tally
+	marks        bot.Marks
 }
 
 func newOptions(opts []Option) options {
@@ -64,6 +65,12 @@ func newOptions(opts []Option) options {
 func WithDraw(draw func(context.Context, bot.Week) ([]byte, error)) Option {
 	return func(o *options) { o.draw = draw }
 }
+
+// WithMarks sets where the Sender records the messages it posts for a
+// reply with a Mark (a request in the supporters' channel), which a reply
+// with that Erase deletes. Without it, nothing is recorded and nothing
+// erased.
+func WithMarks(m bot.Marks) Option { return func(o *options) { o.marks = m } }
 
 // WithLogger sets where problems are logged (all). Logs carry
 // conversation keys, event ids and kinds of error, never message text.

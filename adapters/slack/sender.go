@@ -64,12 +64,13 @@ type Sender struct {
 	log      *slog.Logger
 	draw     func(context.Context, bot.Week) ([]byte, error) // the week as a PNG
 	progress *textsplit.Progress                             // how far replies too long for one message got
+	marks    bot.Marks                                       // where marked replies went, nil for nowhere
 }
 
 // NewSender returns a Sender using api. It reads WithLogger.
 func NewSender(api *slack.Client, opts ...Option) *Sender {
 	o := newOptions(opts)
-	return &Sender{api: api, log: o.log, draw: o.draw, progress: textsplit.NewProgress()}
+	return &Sender{api: api, log: o.log, draw: o.draw, progress: textsplit.NewProgress(), marks: o.marks}
 }
 
 // Send delivers r to the DM in conv. Its error is what bot.Sender asks
@@ -80,6 +81,9 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 	user, ok := userOf(conv)
 	if !ok {
 		return fmt.Errorf("slack: %q is not a Slack conversation: %w", conv, bot.ErrRefused)
+	}
+	if r.Erase != "" {
+		return s.erase(ctx, conv, r.Erase)
 	}
 	user, err := s.channelOf(ctx, user)
 	if err != nil {
@@ -114,10 +118,11 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 			// A channel's answer goes in the thread it was asked in.
 			opts = append(opts, slack.MsgOptionTS(r.Thread))
 		}
-		_, _, err := s.api.PostMessageContext(ctx, user, opts...)
+		channel, ts, err := s.api.PostMessageContext(ctx, user, opts...)
 		if err != nil {
 			return sendErr(err)
 		}
+		s.record(ctx, conv, r, channel, ts)
 		return nil
 	})
 }

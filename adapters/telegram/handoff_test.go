@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -83,7 +84,7 @@ func newReplicas(t *testing.T, wait time.Duration) *replicas {
 			t.Fatal(err)
 		}
 	}
-	r.sender = NewSender(client, WithLogger(log))
+	r.sender = NewSender(client, WithLogger(log), WithMarks(r.stores[0]))
 	r.sched = bot.NewScheduler(engines[1], r.stores[1], bot.WithSchedulerClock(func() time.Time { return *r.clock }))
 	return r
 }
@@ -354,13 +355,32 @@ func TestHandoffNobodyCame(t *testing.T) {
 }
 
 // TestHandoffForget: /forget during a relay ends it, erases the index
-// entry, and the supporter's next message reaches nobody.
+// entry, deletes the bot's posts about her request from the supporters'
+// group (the request, the news it was taken, each message of hers
+// relayed) and nothing else there, and the supporter's next message
+// reaches nobody.
 func TestHandoffForget(t *testing.T) {
 	r := newReplicas(t, 15*time.Minute)
 	req := r.ask()
 	id, _ := bot.HandoffOf(req.Buttons()[0].CallbackData)
 	r.post(0, supporterPress(r.id(), 7, "Ana", req, req.Buttons()[0].CallbackData))
 	r.drain(herConv, SupportKey(supportChat))
+	taken, _ := r.find(supportChat, r.cat.Messages["btn_end"])
+	r.post(1, supporterReply(r.id(), 7, "Ana", taken, "how is it going?"))
+	r.drain(herConv, SupportKey(supportChat))
+	r.say(0, "it will not come")
+	r.say(1, "still nothing")
+	if got := r.supportTexts(); !containsText(got, "Mum: it will not come") || !containsText(got, "Mum: still nothing") {
+		t.Fatalf("supporters' group got %q, want her messages relayed", got)
+	}
+	if got := last(r.api.Sent(mum)).Text; !strings.Contains(got, "how is it going?") {
+		t.Fatalf("she got %q, want the supporter's message relayed", got)
+	}
+	about := r.api.Sent(supportChat) // every post so far is about her request
+	// A post about no request of hers: a press on a request that is gone.
+	r.post(0, supporterPress(r.id(), 9, "Eve", req, strings.Replace(req.Buttons()[0].CallbackData, id, "gone00000000001", 1)))
+	r.drain(SupportKey(supportChat))
+
 	r.say(1, "/forget")
 	r.pressHer(0, r.cat.Messages["btn_forget_yes"])
 	if got, err := r.stores[1].Handoff(context.Background(), id); err != nil || got != "" {
@@ -369,7 +389,15 @@ func TestHandoffForget(t *testing.T) {
 	if got := last(r.api.Sent(supportChat)).Text; got != strings.TrimSpace(r.cat.Messages["handoff_forgotten_channel"]) {
 		t.Errorf("supporters' group got %q, want handoff_forgotten_channel", got)
 	}
-	taken, _ := r.find(supportChat, r.cat.Messages["btn_end"])
+	if got, want := ids(r.api.Deleted(supportChat)), ids(about); !slices.Equal(got, want) || len(want) != 4 {
+		t.Errorf("deleted from the supporters' group %v %q, want %v %q", got, texts(r.api.Deleted(supportChat)), want, texts(about))
+	}
+	if got, want := r.supportTexts(), []string{strings.TrimSpace(r.cat.Messages["handoff_closed"]), strings.TrimSpace(r.cat.Messages["handoff_forgotten_channel"])}; !slices.Equal(got, want) {
+		t.Errorf("the supporters' group shows %q after /forget, want %q", got, want)
+	}
+	if n := len(r.api.Calls("deleteMessage")); n != len(about) {
+		t.Errorf("%d deleteMessage calls, want %d", n, len(about))
+	}
 	n := len(r.api.Sent(mum))
 	r.post(1, supporterReply(r.id(), 7, "Ana", taken, "are you there?"))
 	r.drain(herConv, SupportKey(supportChat))
@@ -379,4 +407,39 @@ func TestHandoffForget(t *testing.T) {
 	if got := last(r.api.Sent(supportChat)).Text; got != strings.TrimSpace(r.cat.Messages["handoff_closed"]) {
 		t.Errorf("the supporter got %q, want handoff_closed", got)
 	}
+	if strings.Contains(r.logs.String(), "it will not come") {
+		t.Errorf("her relayed text is in the logs")
+	}
+}
+
+// TestHandoffForgetAfterEnd: /forget after her request ended still takes
+// the bot's posts about it back; a post already gone is passed, and the
+// rest are deleted.
+func TestHandoffForgetAfterEnd(t *testing.T) {
+	r := newReplicas(t, 15*time.Minute)
+	req := r.ask()
+	r.post(0, supporterPress(r.id(), 7, "Ana", req, req.Buttons()[0].CallbackData))
+	r.drain(herConv, SupportKey(supportChat))
+	r.say(0, "it will not come")
+	r.say(1, "/end")
+	about := r.api.Sent(supportChat)
+	// The ended notice and the relay: the request itself an admin removed.
+	r.api.Delete(supportChat, req.ID)
+	r.say(1, "/forget")
+	r.pressHer(0, r.cat.Messages["btn_forget_yes"])
+	if got, want := ids(r.api.Deleted(supportChat)), ids(about); !slices.Equal(got, want) || len(want) != 4 {
+		t.Errorf("deleted from the supporters' group %v %q, want %v %q", got, texts(r.api.Deleted(supportChat)), want, texts(about))
+	}
+	if got := r.api.Sent(supportChat); len(got) != 0 {
+		t.Errorf("the supporters' group still shows %q", texts(got))
+	}
+}
+
+func ids(ms []tgtest.Message) []int {
+	var out []int
+	for _, m := range ms {
+		out = append(out, m.ID)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -38,6 +38,7 @@ type options struct {
 	httpClient   *http.Client
 	backoffMin   time.Duration
 	backoffMax   time.Duration
+	marks        bot.Marks
 }
 
 func newOptions(opts []Option) options {
@@ -62,6 +63,12 @@ func newOptions(opts []Option) options {
 func WithDraw(draw func(context.Context, bot.Week) ([]byte, error)) Option {
 	return func(o *options) { o.draw = draw }
 }
+
+// WithMarks sets where the Sender records the messages it posts for a
+// reply with a Mark (a request in the supporters' chat, her relayed
+// messages), which a reply with that Erase deletes. Without it, nothing
+// is recorded and nothing erased.
+func WithMarks(m bot.Marks) Option { return func(o *options) { o.marks = m } }
 
 // WithLogger sets where problems are logged (all three). Logs carry
 // conversation keys, update ids and kinds of error, never message text.

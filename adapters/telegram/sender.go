@@ -61,12 +61,13 @@ type Sender struct {
 	log      *slog.Logger
 	draw     func(context.Context, bot.Week) ([]byte, error) // the week as a PNG
 	progress *textsplit.Progress                             // how far split replies got
+	marks    bot.Marks                                       // where marked replies went, nil for nowhere
 }
 
 // NewSender returns a Sender using client. It reads WithLogger.
 func NewSender(client *tgbot.Bot, opts ...Option) *Sender {
 	o := newOptions(opts)
-	return &Sender{client: client, api: newJSONAPI(client, o), log: o.log, draw: o.draw, progress: textsplit.NewProgress()}
+	return &Sender{client: client, api: newJSONAPI(client, o), log: o.log, draw: o.draw, progress: textsplit.NewProgress(), marks: o.marks}
 }
 
 // Send delivers r to the chat in conv. Its error is what bot.Sender asks
@@ -78,6 +79,9 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 	if !ok {
 		// No retry can fix a key that names no Telegram chat.
 		return fmt.Errorf("telegram: %q is not a Telegram conversation: %w", conv, bot.ErrRefused)
+	}
+	if r.Erase != "" {
+		return s.erase(ctx, conv, r.Erase)
 	}
 	parts := Split(r.Text, MaxMessage)
 	if len(parts) == 0 {
@@ -106,9 +110,11 @@ func (s *Sender) Send(ctx context.Context, conv bot.Conv, r bot.Reply) error {
 		if i == len(parts)-1 && markup != nil {
 			params.ReplyMarkup = markup
 		}
-		if err := s.api.call(ctx, "sendMessage", params, nil); err != nil {
+		var m sent
+		if err := s.api.call(ctx, "sendMessage", params, &m); err != nil {
 			return sendErr(err)
 		}
+		s.record(ctx, conv, chat, r, m)
 		return nil
 	})
 }

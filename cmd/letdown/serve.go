@@ -24,12 +24,13 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
-// store is what serve needs from a store: turns, the outbox and the
-// reminder index.
+// store is what serve needs from a store: turns, the outbox, the
+// reminder index, and where the Senders' marked messages went.
 type store interface {
 	bot.Store
 	bot.Outbox
 	bot.Reminders
+	bot.Marks
 }
 
 // serveUsage heads `letdown serve --help`.
@@ -171,7 +172,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 			return err
 		}
 		opts := []telegram.Option{telegram.WithLogger(log), telegram.WithUsername(username),
-			telegram.WithAPI(cfg.apiURL(), apiHTTPClient()), telegram.WithNotify(dispatcher.Notify)}
+			telegram.WithAPI(cfg.apiURL(), apiHTTPClient()), telegram.WithNotify(dispatcher.Notify), telegram.WithMarks(st)}
 		router["tg"], paces["tg"] = telegram.NewSender(client, opts...), telegram.Pace
 		if cfg.TelegramMode == "polling" {
 			poller := telegram.NewPoller(engine, client, opts...)
@@ -209,7 +210,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		}); err != nil {
 			return err
 		}
-		opts := []slack.Option{slack.WithLogger(log), slack.WithBotUserID(botUser), slack.WithNotify(dispatcher.Notify), slack.WithTally(tally)}
+		opts := []slack.Option{slack.WithLogger(log), slack.WithBotUserID(botUser), slack.WithNotify(dispatcher.Notify), slack.WithTally(tally), slack.WithMarks(st)}
 		router["slack"], paces["slack"] = slack.NewSender(api, opts...), slack.Pace
 		if cfg.SlackAppToken != "" {
 			sm := slack.NewSocketMode(engine, api, socketmode.New(api), opts...)

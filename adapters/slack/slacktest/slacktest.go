@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -137,6 +138,7 @@ type Server struct {
 	mu       sync.Mutex
 	calls    []Call
 	messages map[string][]*Message // channel → messages in order
+	deleted  map[string][]*Message // channel → messages chat.delete deleted, in order
 	fail     map[string][]Failure
 	zones    map[string]string
 	locales  map[string]string
@@ -149,7 +151,7 @@ type Server struct {
 
 // New starts a fake Web API, closed when the test ends.
 func New(t testing.TB) *Server {
-	s := &Server{messages: map[string][]*Message{}, fail: map[string][]Failure{}, zones: map[string]string{}, locales: map[string]string{}, admins: map[string]bool{}, names: map[string]string{}, ts: 1700000000, changed: make(chan struct{})}
+	s := &Server{messages: map[string][]*Message{}, deleted: map[string][]*Message{}, fail: map[string][]Failure{}, zones: map[string]string{}, locales: map[string]string{}, admins: map[string]bool{}, names: map[string]string{}, ts: 1700000000, changed: make(chan struct{})}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -231,6 +233,18 @@ func (s *Server) Messages(channel string) []Message {
 	defer s.mu.Unlock()
 	out := make([]Message, len(s.messages[channel]))
 	for i, m := range s.messages[channel] {
+		out[i] = *m
+	}
+	return out
+}
+
+// Deleted returns the messages of channel that chat.delete deleted, in
+// the order it did; Messages no longer shows them.
+func (s *Server) Deleted(channel string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Message, len(s.deleted[channel]))
+	for i, m := range s.deleted[channel] {
 		out[i] = *m
 	}
 	return out
@@ -378,6 +392,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			m.Updated++
 			reply(w, map[string]any{"ok": true, "channel": ch, "ts": ts, "text": m.Text})
 			return
+		}
+		reply(w, map[string]any{"ok": false, "error": "message_not_found"})
+	case "chat.delete":
+		ch, ts := params.Get("channel"), params.Get("ts")
+		for i, m := range s.messages[ch] {
+			if m.TS == ts {
+				s.messages[ch] = slices.Delete(s.messages[ch], i, i+1)
+				s.deleted[ch] = append(s.deleted[ch], m)
+				reply(w, map[string]any{"ok": true, "channel": ch, "ts": ts})
+				return
+			}
 		}
 		reply(w, map[string]any{"ok": false, "error": "message_not_found"})
 	case "chat.postEphemeral":

@@ -12,8 +12,9 @@
 // Telegram does.
 //
 // It checks what the real API checks where a test depends on it: the
-// token, empty or over-long text, callback data over 64 bytes, editing a
-// message that does not exist or whose keyboard would not change.
+// token, empty or over-long text, callback data over 64 bytes, editing or
+// deleting a message that does not exist, editing one whose keyboard would
+// not change.
 package tgtest
 
 import (
@@ -144,6 +145,7 @@ type Server struct {
 	changed  chan struct{} // closed and replaced whenever anything happens
 	calls    []Call
 	messages []Message
+	deleted  []Message // by deleteMessage, in the order deleted
 	nextID   int
 	fail     map[string][]Failure
 	updates  []models.Update // queued, not yet confirmed
@@ -215,6 +217,41 @@ func (s *Server) Sent(chat int64) []Message {
 		}
 	}
 	return out
+}
+
+// Deleted returns the messages of chat that deleteMessage deleted, in
+// the order it did; Sent no longer shows them.
+func (s *Server) Deleted(chat int64) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, m := range s.deleted {
+		if m.ChatID == chat {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Delete deletes message id of chat, as a member with the right would
+// (Deleted then shows it): a deleteMessage of it finds nothing.
+func (s *Server) Delete(chat int64, id int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.remove(chat, id)
+}
+
+// remove moves message id of chat to the deleted ones, and reports
+// whether there was one. s.mu is held.
+func (s *Server) remove(chat int64, id int) bool {
+	for i, m := range s.messages {
+		if m.ChatID == chat && m.ID == id {
+			s.messages = slices.Delete(s.messages, i, i+1)
+			s.deleted = append(s.deleted, m)
+			return true
+		}
+	}
+	return false
 }
 
 // WaitCalls waits until method has been called at least n times and
@@ -390,6 +427,13 @@ func (s *Server) answer(method string, p map[string]string, files map[string]Fil
 			return ok(wire(*m))
 		}
 		return bad("message to edit not found")
+	case "deleteMessage":
+		chat, _ := strconv.ParseInt(p["chat_id"], 10, 64)
+		id, _ := strconv.Atoi(p["message_id"])
+		if !s.remove(chat, id) {
+			return bad("message to delete not found")
+		}
+		return ok(true)
 	case "answerCallbackQuery":
 		if p["callback_query_id"] == "" {
 			return bad("query is too old and response timeout expired or query ID is invalid")
