@@ -13,14 +13,7 @@ import (
 // subtest; with Reopen set, another replica must see the same index.
 func TestHandoffs(t *testing.T, newHarness func(t *testing.T) Harness) {
 	ctx := context.Background()
-	index := func(t *testing.T, s bot.Store) bot.Handoffs {
-		t.Helper()
-		h, ok := s.(bot.Handoffs)
-		if !ok {
-			t.Fatalf("%T is no bot.Handoffs", s)
-		}
-		return h
-	}
+	index := storeAs[bot.Handoffs]
 	get := func(t *testing.T, h bot.Handoffs, id string, want bot.Conv) {
 		t.Helper()
 		got, err := h.Handoff(ctx, id)

@@ -14,14 +14,7 @@ import (
 // per subtest; with Reopen set, another replica must see the same records.
 func TestMarks(t *testing.T, newHarness func(t *testing.T) Harness) {
 	ctx := context.Background()
-	marks := func(t *testing.T, s bot.Store) bot.Marks {
-		t.Helper()
-		m, ok := s.(bot.Marks)
-		if !ok {
-			t.Fatalf("%T is no bot.Marks", s)
-		}
-		return m
-	}
+	marks := storeAs[bot.Marks]
 	add := func(t *testing.T, m bot.Marks, mark string, ttl time.Duration, refs ...string) {
 		t.Helper()
 		for _, ref := range refs {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -130,15 +131,21 @@ func testCommitClaim(t *testing.T, h Harness) {
 // farFuture is a 'before' every entry of the ready index comes before.
 var farFuture = time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// outboxOf returns s as a bot.Outbox, failing the test if it is not one:
-// every store must feed the Dispatcher.
+// storeAs returns s as the interface T a contract tests, failing the test
+// if the store does not implement it.
+func storeAs[T any](t *testing.T, s bot.Store) T {
+	t.Helper()
+	v, ok := s.(T)
+	if !ok {
+		t.Fatalf("%T does not implement %v", s, reflect.TypeFor[T]())
+	}
+	return v
+}
+
+// outboxOf returns s as a bot.Outbox: every store must feed the Dispatcher.
 func outboxOf(t *testing.T, s bot.Store) bot.Outbox {
 	t.Helper()
-	ob, ok := s.(bot.Outbox)
-	if !ok {
-		t.Fatalf("%T does not implement bot.Outbox", s)
-	}
-	return ob
+	return storeAs[bot.Outbox](t, s)
 }
 
 func mustReady(t *testing.T, ob bot.Outbox, before time.Time, limit int) []bot.Conv {

@@ -32,15 +32,11 @@ func testRemindersContract(t *testing.T, newHarness func(t *testing.T) Harness) 
 // precision stores keep.
 var remindAt = time.Date(2025, 3, 1, 3, 0, 0, 123e6, time.UTC)
 
-// remindersOf returns s as bot.Reminders, failing the test if it is not:
-// every store must feed the Scheduler.
+// remindersOf returns s as bot.Reminders: every store must feed the
+// Scheduler.
 func remindersOf(t *testing.T, s bot.Store) bot.Reminders {
 	t.Helper()
-	r, ok := s.(bot.Reminders)
-	if !ok {
-		t.Fatalf("%T does not implement bot.Reminders", s)
-	}
-	return r
+	return storeAs[bot.Reminders](t, s)
 }
 
 func mustNext(t *testing.T, r bot.Reminders, conv bot.Conv) time.Time {
