@@ -34,8 +34,8 @@ type Store struct {
 	due    map[bot.Conv]reminder // the reminder index; see reminders.go
 	claims int64                 // the last claim's id
 
-	handoffs handoffs // requests for a person; see handoff.go
-	marks    marks    // where marked messages went; see marks.go
+	handoffs expiring[bot.Conv] // requests for a person: id → her conversation
+	marks    expiring[[]string] // where marked messages went, by mark
 }
 
 // lease is a dispatcher's claim on sending one conversation's replies.

@@ -210,13 +210,7 @@ func (s *Server) Calls(method string) []Call {
 func (s *Server) Sent(chat int64) []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Message
-	for _, m := range s.messages {
-		if m.ChatID == chat {
-			out = append(out, m)
-		}
-	}
-	return out
+	return inChat(s.messages, chat)
 }
 
 // Deleted returns the messages of chat that deleteMessage deleted, in
@@ -224,8 +218,13 @@ func (s *Server) Sent(chat int64) []Message {
 func (s *Server) Deleted(chat int64) []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return inChat(s.deleted, chat)
+}
+
+// inChat returns the messages of ms sent to chat, in their order.
+func inChat(ms []Message, chat int64) []Message {
 	var out []Message
-	for _, m := range s.deleted {
+	for _, m := range ms {
 		if m.ChatID == chat {
 			out = append(out, m)
 		}
