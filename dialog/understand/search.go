@@ -48,7 +48,7 @@ type posting struct {
 
 // unseenWeight is the share of its weight a word of the question that no
 // doc holds keeps in the question's total.
-var unseenWeight = 0.3
+const unseenWeight = 0.3
 
 const (
 	bm25K1 = 1.2
